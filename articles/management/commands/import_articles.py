@@ -1,0 +1,47 @@
+"""Import articles from a JSON file in the Newsroom interchange format."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.interchange import InterchangeError, import_articles
+
+
+class DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from FILE.json (see docs/interchange.md). Articles are "
+        "matched by slug, so importing twice updates instead of duplicating. "
+        "Nothing is changed if any article in the file is invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file, change nothing."
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            with transaction.atomic():
+                result = import_articles(file)
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            self.stdout.write(f"{file} is valid; nothing was changed (dry run).")
+            return
+        except InterchangeError as error:
+            raise CommandError(
+                f"{file} was not imported; nothing was changed:\n  "
+                + "\n  ".join(error.errors)
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {len(result.created) + len(result.updated)} articles "
+                f"({len(result.created)} new, {len(result.updated)} updated)."
+            )
+        )

@@ -1,0 +1,218 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Author, Photo, PhotoCredit, RelatedLink, Section
+from tests.factories import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def article_data(slug, **over):
+    data = {
+        "slug": slug,
+        "headline": f"Headline for {slug}",
+        "standfirst": "A one-sentence summary.",
+        "section": "Technology",
+        "authors": ["Mei Lin", "ATF"],
+        "published_at": "2026-03-26T08:30:00+00:00",
+        "status": "published",
+        "body_html": "<p>Hello <strong>world</strong>.</p>",
+        "hero_photo": {
+            "file": f"photos/{slug}.jpg",
+            "caption": "Robots at work.",
+            "alt_text": "Two robot arms",
+            "credit": {
+                "photographer": "Feng Fei",
+                "agency": "Imaginechina",
+                "distributor": "AFP",
+            },
+        },
+        "tags": ["China", "Hunan province"],
+        "related": [],
+    }
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(articles, name="articles.json"):
+        folder = tmp_path / "import"
+        (folder / "photos").mkdir(parents=True, exist_ok=True)
+        for index, article in enumerate(articles):
+            photo = article.get("hero_photo")
+            if isinstance(photo, dict) and "file" in photo:
+                target = folder / photo["file"]
+                if not target.exists() and "missing" not in target.name:
+                    target.write_bytes(jpeg_bytes(color=(index * 40 % 256, 90, 120)))
+        path = folder / name
+        document = {"format": "newsroom-articles", "version": 1, "articles": articles}
+        path.write_text(json.dumps(document))
+        return path
+
+    return write
+
+
+def snapshot():
+    return {
+        "articles": sorted(Article.objects.values_list("slug", "headline", "status")),
+        "sections": Section.objects.count(),
+        "authors": Author.objects.count(),
+        "photos": Photo.objects.count(),
+        "credits": PhotoCredit.objects.count(),
+        "links": RelatedLink.objects.count(),
+    }
+
+
+def test_import_creates_articles_with_every_part(write_file):
+    path = write_file(
+        [
+            article_data("first", related=["second"]),
+            article_data("second", section="Markets", authors=["ATF"]),
+        ]
+    )
+    call_command("import_articles", str(path))
+    first = Article.objects.get(slug="first")
+    assert first.section.name == "Technology"
+    assert [a.name for a in first.byline_authors] == ["Mei Lin", "ATF"]
+    assert first.hero_photo.credit_line == "Photo: Feng Fei / Imaginechina via AFP"
+    assert first.hero_photo.alt_text == "Two robot arms"
+    assert sorted(t.name for t in first.tags.all()) == ["China", "Hunan province"]
+    assert [link.to_article.slug for link in first.related_links.all()] == ["second"]
+    assert first.is_live()
+    assert Author.objects.filter(name="ATF").count() == 1
+
+
+def test_import_twice_updates_without_duplicating(write_file):
+    path = write_file([article_data("first"), article_data("second")])
+    call_command("import_articles", str(path))
+    before = snapshot()
+    stored = sorted(
+        p.name for p in Path(Photo.objects.first().image.path).parent.iterdir()
+    )
+    call_command("import_articles", str(path))
+    assert snapshot() == before
+    folder = Path(Photo.objects.first().image.path).parent
+    assert sorted(p.name for p in folder.iterdir()) == stored
+
+    path = write_file([article_data("first", headline="Corrected headline")])
+    call_command("import_articles", str(path))
+    assert Article.objects.get(slug="first").headline == "Corrected headline"
+    assert Article.objects.count() == 2
+
+
+def test_import_sanitises_body(write_file):
+    path = write_file(
+        [
+            article_data(
+                "x", body_html='<p>ok</p><script>alert(1)</script><p onclick="x">'
+            )
+        ]
+    )
+    call_command("import_articles", str(path))
+    body = Article.objects.get(slug="x").body
+    assert "<script" not in body and "onclick" not in body and "<p>ok</p>" in body
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"published_at": "26 March 2026"}, "field 'published_at'"),
+        ({"published_at": "2026-03-26T08:30:00"}, "UTC offset"),
+        ({"status": "live"}, "field 'status'"),
+        ({"headline": ""}, "field 'headline': is required"),
+        ({"related": ["nowhere"]}, "no article with slug 'nowhere'"),
+        ({"hero_photo": {"file": "photos/missing.jpg"}}, "field 'hero_photo.file'"),
+        ({"section": "Tags"}, "field 'section'"),
+        ({"tags": "China"}, "field 'tags': must be a list"),
+        ({"slug": "has spaces"}, "field 'slug'"),
+    ],
+)
+def test_invalid_file_changes_nothing_and_names_the_fault(write_file, bad, message):
+    call_command("import_articles", str(write_file([article_data("existing")])))
+    before = snapshot()
+    media_files = sorted(Path(Photo.objects.get().image.path).parent.iterdir())
+    path = write_file(
+        [
+            article_data("existing", headline="Changed"),
+            article_data("new-one", hero_photo=None),
+            {**article_data("broken"), **bad},
+        ]
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_articles", str(path))
+    assert f"article 3 ({bad.get('slug', 'broken')!r})" in str(error.value)
+    assert message in str(error.value)
+    assert snapshot() == before
+    assert sorted(Path(Photo.objects.get().image.path).parent.iterdir()) == media_files
+
+
+def test_not_an_image_is_refused(write_file):
+    path = write_file([article_data("x")])
+    (path.parent / "photos" / "x.jpg").write_text("<svg onload=alert(1)></svg>")
+    with pytest.raises(CommandError, match="not a readable image"):
+        call_command("import_articles", str(path))
+    assert not Article.objects.exists()
+
+
+def test_duplicate_slugs_in_one_file_are_refused(write_file):
+    path = write_file([article_data("same"), article_data("same")])
+    with pytest.raises(CommandError, match="appears more than once"):
+        call_command("import_articles", str(path))
+    assert not Article.objects.exists()
+
+
+def test_dry_run_changes_nothing(write_file):
+    call_command("import_articles", str(write_file([article_data("x")])), dry_run=True)
+    assert not Article.objects.exists()
+
+
+def test_export_import_export_gives_the_same_json(write_file, tmp_path, settings):
+    source = write_file(
+        [
+            article_data("first", related=["second", "third"]),
+            article_data("second", hero_photo=None, status="draft", published_at=None),
+            article_data(
+                "third",
+                hero_photo={
+                    "file": "photos/third.jpg",
+                    "caption": "",
+                    "alt_text": "A port",
+                    "credit": {"photographer": "", "agency": "", "distributor": "AFP"},
+                },
+                seo_title="Port volumes",
+            ),
+        ]
+    )
+    call_command("import_articles", str(source))
+    first_export = tmp_path / "one" / "export.json"
+    call_command("export_articles", str(first_export))
+
+    for model in (RelatedLink, Article, Photo, PhotoCredit, Author, Section):
+        model.objects.all().delete()
+    shutil.rmtree(settings.MEDIA_ROOT)
+    call_command("import_articles", str(first_export))
+    second_export = tmp_path / "two" / "export.json"
+    call_command("export_articles", str(second_export))
+
+    assert first_export.read_text() == second_export.read_text()
+    exported = json.loads(first_export.read_text())["articles"]
+    assert [a["slug"] for a in exported] == ["first", "second", "third"]
+    assert exported[0]["related"] == ["second", "third"]
+    assert exported[2]["hero_photo"]["credit"]["distributor"] == "AFP"
+    photo = second_export.parent / exported[0]["hero_photo"]["file"]
+    assert photo.read_bytes() == (source.parent / "photos/first.jpg").read_bytes()
+
+
+def test_demo_content_loads_once(settings):
+    call_command("load_demo")
+    count = Article.objects.count()
+    assert count >= 12
+    assert Section.objects.count() >= 3
+    call_command("load_demo")
+    assert Article.objects.count() == count
+    assert Article.objects.live().count() >= 12

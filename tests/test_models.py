@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from articles.models import Article, PhotoCredit, Section
+from tests.factories import make_article, make_photo
+
+Status = Article.Status
+
+
+@pytest.mark.parametrize(
+    ("parts", "line"),
+    [
+        (
+            {
+                "photographer": "Feng Fei",
+                "agency": "Imaginechina",
+                "distributor": "AFP",
+            },
+            "Photo: Feng Fei / Imaginechina via AFP",
+        ),
+        ({"distributor": "AFP"}, "Photo: AFP"),
+        (
+            {"photographer": "Feng Fei", "agency": "Imaginechina"},
+            "Photo: Feng Fei / Imaginechina",
+        ),
+        ({"photographer": "Feng Fei", "distributor": "AFP"}, "Photo: Feng Fei via AFP"),
+        (
+            {"agency": "Imaginechina", "distributor": "AFP"},
+            "Photo: Imaginechina via AFP",
+        ),
+        ({"photographer": "Feng Fei"}, "Photo: Feng Fei"),
+    ],
+)
+def test_credit_line_formats(parts, line):
+    assert PhotoCredit(**parts).line == line
+
+
+@pytest.mark.django_db
+def test_empty_credit_is_refused():
+    with pytest.raises(ValidationError):
+        PhotoCredit().full_clean()
+
+
+@pytest.mark.django_db
+def test_section_slug_cannot_shadow_site_paths():
+    with pytest.raises(ValidationError) as error:
+        Section(name="Tags", slug="tags").full_clean()
+    assert "slug" in error.value.message_dict
+
+
+@pytest.mark.django_db
+class TestLive:
+    def test_published_article_with_past_time_is_live(self):
+        article = make_article()
+        assert list(Article.objects.live()) == [article]
+        assert article.is_live()
+
+    def test_draft_is_not_live(self):
+        article = make_article(status=Status.DRAFT)
+        assert not Article.objects.live().exists()
+        assert not article.is_live()
+
+    @pytest.mark.parametrize("status", [Status.IN_REVIEW, Status.UNPUBLISHED])
+    def test_other_unpublished_states_are_not_live(self, status):
+        make_article(status=status)
+        assert not Article.objects.live().exists()
+
+    def test_future_publish_time_is_hidden_until_reached(self):
+        article = make_article(
+            status=Status.SCHEDULED, publish_at=timezone.now() + timedelta(minutes=5)
+        )
+        assert not Article.objects.live().exists()
+        Article.objects.filter(pk=article.pk).update(
+            publish_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert list(Article.objects.live()) == [article]
+
+    def test_published_without_publish_time_is_not_live(self):
+        make_article(publish_at=None)
+        assert not Article.objects.live().exists()
+
+
+@pytest.mark.django_db
+def test_body_is_sanitised_on_save():
+    article = make_article(
+        body='<p onclick="steal()">Hi <script>alert(1)</script>'
+        '<a href="javascript:x">bad</a> <a href="https://example.com/">good</a>'
+        "<img src=x onerror=alert(1)></p>"
+    )
+    article.refresh_from_db()
+    assert "script" not in article.body
+    assert "onclick" not in article.body
+    assert "javascript:" not in article.body
+    assert "<img" not in article.body
+    assert (
+        '<a href="https://example.com/" rel="noopener noreferrer">good</a>'
+        in article.body
+    )
+
+
+@pytest.mark.django_db
+def test_photo_records_dimensions_and_fingerprint():
+    photo = make_photo()
+    assert (photo.width, photo.height) == (64, 36)
+    assert len(photo.sha256) == 64

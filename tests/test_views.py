@@ -1,0 +1,248 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, RelatedLink
+from articles.views import HOME_LEAD_COUNT
+from tests.factories import (
+    make_article,
+    make_author,
+    make_credit,
+    make_photo,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_QUERIES = 6
+
+
+@pytest.fixture
+def technology():
+    return make_section(name="Technology", slug="technology")
+
+
+@pytest.fixture
+def changsha_story(technology):
+    credit = make_credit(
+        photographer="Feng Fei", agency="Imaginechina", distributor="AFP"
+    )
+    photo = make_photo(
+        credit=credit, alt_text="Robots on a factory floor", caption="A robot line."
+    )
+    return make_article(
+        headline="Changsha bets on robots",
+        slug="changsha-bets-on-robots",
+        standfirst="The Hunan capital wants to be China's robotics hub.",
+        body="<p>First paragraph.</p><p>Second paragraph.</p>",
+        section=technology,
+        hero_photo=photo,
+        publish_at=timezone.now().replace(year=2021, month=3, day=26, hour=9),
+        authors=[make_author(name="Mei Lin", slug="mei-lin")],
+        tags=["China", "artificial intelligence", "AI", "Changsha", "Hunan province"],
+    )
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response
+
+
+def test_article_page_shows_every_element_in_reading_order(client, changsha_story):
+    related = make_article(
+        headline="Hunan factories hire",
+        section=changsha_story.section,
+        tags=["Changsha"],
+    )
+    html = get(client, changsha_story.get_absolute_url()).content.decode()
+    html = html[html.index('<article class="article">') :]
+    markers = [
+        '<a class="kicker" href="/technology/">Technology</a>',
+        '<time class="article__date" datetime="2021-03-26T09:',
+        "Mar 26, 2021</time>",
+        '<h1 class="article__headline">Changsha bets on robots</h1>',
+        "The Hunan capital wants to be China&#x27;s robotics hub.",
+        '<a href="/authors/mei-lin/">Mei Lin</a>',
+        'alt="Robots on a factory floor"',
+        "A robot line.",
+        "Photo: Feng Fei / Imaginechina via AFP.",
+        "<p>First paragraph.</p><p>Second paragraph.</p>",
+        "Related stories",
+        related.headline,
+        '<a href="/tags/hunan-province/">Hunan province</a>',
+    ]
+    positions = [html.index(marker) for marker in markers]
+    assert positions == sorted(positions)
+
+
+def test_article_page_escapes_fields_other_than_body(client, technology):
+    article = make_article(
+        headline="<script>alert(1)</script>Rates",
+        section=technology,
+        standfirst="<b>bold</b>",
+    )
+    html = get(client, article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Rates" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED],
+)
+def test_unpublished_article_answers_404_with_a_real_page(client, technology, status):
+    article = make_article(section=technology, status=status)
+    response = get(client, article.get_absolute_url(), status=404)
+    assert "We can’t find that page" in response.content.decode()
+
+
+def test_future_article_is_not_public(client, technology):
+    article = make_article(
+        section=technology, publish_at=timezone.now() + timedelta(hours=1)
+    )
+    get(client, article.get_absolute_url(), status=404)
+    get(client, reverse("articles:home"))
+    assert article.headline not in get(client, "/technology/").content.decode()
+
+
+def test_article_under_wrong_section_redirects_to_canonical_url(client, changsha_story):
+    other = make_section(slug="markets")
+    response = client.get(f"/{other.slug}/{changsha_story.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == changsha_story.get_absolute_url()
+
+
+def test_related_stories_put_pinned_first_then_most_shared_tags(client, technology):
+    article = make_article(
+        section=technology, tags=["China", "AI", "Changsha", "robots"]
+    )
+    make_article(headline="One shared tag", tags=["China"])
+    make_article(headline="Three shared tags", tags=["China", "AI", "Changsha"])
+    make_article(headline="Two shared tags", tags=["AI", "robots"])
+    pinned = make_article(headline="Pinned story", tags=["unrelated"])
+    make_article(headline="Shares nothing", tags=["Japan"])
+    make_article(headline="Draft sharing all", tags=["China", "AI"], status="draft")
+    RelatedLink.objects.create(from_article=article, to_article=pinned)
+    html = get(client, article.get_absolute_url()).content.decode()
+    related = html[html.index("Related stories") :]
+    order = ["Pinned story", "Three shared tags", "Two shared tags", "One shared tag"]
+    assert [related.index(h) for h in order] == sorted(related.index(h) for h in order)
+    assert "Shares nothing" not in related
+    assert "Draft sharing all" not in related
+
+
+def test_related_stories_are_limited_to_the_setting(client, technology, settings):
+    settings.NEWSROOM_RELATED_COUNT = 2
+    article = make_article(section=technology, tags=["China"])
+    for _ in range(4):
+        make_article(tags=["China"])
+    response = get(client, article.get_absolute_url())
+    assert len(response.context["related"]) == 2
+
+
+def test_unpublished_pinned_story_is_not_shown(client, technology):
+    article = make_article(section=technology)
+    hidden = make_article(headline="Pulled story", status=Article.Status.UNPUBLISHED)
+    RelatedLink.objects.create(from_article=article, to_article=hidden)
+    assert (
+        "Pulled story" not in get(client, article.get_absolute_url()).content.decode()
+    )
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        get(client, url)
+    return len(queries)
+
+
+def test_article_page_query_count_does_not_grow_with_tags_or_related(
+    client, technology
+):
+    few = make_article(section=technology, tags=["a", "b"])
+    many_tags = [f"tag {i}" for i in range(10)]
+    many = make_article(
+        section=technology, tags=many_tags, authors=[make_author(), make_author()]
+    )
+    for i in range(6):
+        make_article(tags=many_tags[: i + 1], hero_photo=make_photo())
+    RelatedLink.objects.create(from_article=many, to_article=few)
+    assert _queries_for(client, few.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    assert _queries_for(client, many.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+
+
+def test_list_pages_query_count_does_not_grow_with_articles(client, technology):
+    author = make_author(slug="mei-lin")
+    for _ in range(HOME_LEAD_COUNT + 2):
+        make_article(
+            section=technology,
+            tags=["China"],
+            authors=[author],
+            hero_photo=make_photo(),
+        )
+    small = {
+        url: _queries_for(client, url)
+        for url in ["/", "/technology/", "/tags/china/", "/authors/mei-lin/"]
+    }
+    for _ in range(12):
+        make_article(
+            section=technology,
+            tags=["China"],
+            authors=[author, make_author()],
+            hero_photo=make_photo(),
+        )
+        make_article(tags=["China"])
+    large = {url: _queries_for(client, url) for url in small}
+    assert large == small
+
+
+def test_home_groups_latest_articles_by_section(client):
+    markets = make_section(name="Markets", position=1)
+    economy = make_section(name="Economy", position=2)
+    headlines = [
+        make_article(section=s, headline=f"{s.name} story {i}").headline
+        for s in (markets, economy)
+        for i in range(6)
+    ]
+    html = get(client, "/").content.decode()
+    for headline in headlines[:4] + headlines[6:10]:
+        assert headline in html
+    assert html.index(">Markets</a></h2>") < html.index(">Economy</a></h2>")
+
+
+def test_section_page_lists_only_its_live_articles_paginated(
+    client, technology, settings
+):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    mine = [make_article(section=technology, headline=f"Tech {i}") for i in range(3)]
+    other = make_article(headline="Elsewhere")
+    first = get(client, "/technology/").content.decode()
+    assert mine[0].headline in first and mine[1].headline in first
+    assert mine[2].headline not in first and other.headline not in first
+    assert "Page 1 of 2" in first
+    assert mine[2].headline in get(client, "/technology/?page=2").content.decode()
+    get(client, "/technology/?page=9", status=404)
+    get(client, "/no-such-section/", status=404)
+
+
+def test_tag_page_lists_live_articles_and_404s_when_none(client, changsha_story):
+    make_article(headline="Secret draft", tags=["Changsha"], status="draft")
+    html = get(client, "/tags/changsha/").content.decode()
+    assert changsha_story.headline in html and "Secret draft" not in html
+    assert "<h1>Changsha</h1>" in html
+    make_article(tags=["Only drafts"], status="draft")
+    get(client, "/tags/only-drafts/", status=404)
+    get(client, "/tags/no-such-tag/", status=404)
+
+
+def test_author_page_lists_their_live_articles(client, changsha_story):
+    make_article(headline="Someone else's story")
+    html = get(client, "/authors/mei-lin/").content.decode()
+    assert changsha_story.headline in html
+    assert "Someone else&#x27;s story" not in html
+    get(client, "/authors/nobody/", status=404)
