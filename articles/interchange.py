@@ -278,8 +278,12 @@ def _write(articles: list[ArticleData], stored: list[str]) -> ImportResult:
         where = f"article {index + 1} ({data.slug!r})"
         section = Section.objects.filter(slug=slugify(data.section)).first()
         if section is None:
+            # New sections join the navigation after the existing ones.
+            last = Section.objects.order_by("-position").first()
             section = Section.objects.create(
-                name=data.section, slug=slugify(data.section)
+                name=data.section,
+                slug=slugify(data.section),
+                position=last.position + 1 if last else 0,
             )
         article = Article.objects.filter(slug=data.slug).first()
         created = article is None
