@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
@@ -145,6 +146,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs["widget"] = TagAutocompleteWidget()
+        if db_field.name in {"headline", "seo_title", "seo_description"}:
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="Byline")

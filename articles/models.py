@@ -243,7 +243,9 @@ class Article(models.Model):
         related_name="articles",
         help_text="The picture at the top of the article.",
     )
-    tags = TaggableManager(blank=True, help_text="Comma-separated topics.")
+    tags = TaggableManager(
+        blank=True, help_text="Type to find a topic; press Enter to add a new one."
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
