@@ -1,10 +1,27 @@
-from django import forms
-from django.contrib import admin
-from django.db.models import Count
-from django.utils.html import format_html
+from datetime import datetime
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
+
+from articles import workflow
 from articles.models import (
     Article,
+    ArticleEvent,
+    ArticleRedirect,
     Author,
     Byline,
     Photo,
@@ -12,7 +29,12 @@ from articles.models import (
     RelatedLink,
     Section,
 )
+from articles.preview import share_url
+from articles.views import render_article
 from articles.widgets import TagAutocompleteWidget
+
+Status = Article.Status
+Action = ArticleEvent.Action
 
 
 @admin.register(Section)
@@ -102,16 +124,28 @@ class PhotoAdmin(admin.ModelAdmin):
         return f"{photo.width} × {photo.height}" if photo.width else "—"
 
 
-class BylineInline(admin.TabularInline):
+class ArticleInline(admin.TabularInline):
+    """Inlines of an article follow the article's own edit rights."""
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or workflow.can_edit(request.user, obj)
+
+
+class BylineInline(ArticleInline):
     model = Byline
     extra = 0
-    min_num = 0
     autocomplete_fields = ["author"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order)"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(ArticleInline):
     model = RelatedLink
     fk_name = "from_article"
     extra = 0
@@ -120,28 +154,154 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "Pinned related stories (shown first, in this order)"
 
 
+class ArticleForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "section",
+            "standfirst",
+            "body",
+            "hero_photo",
+            "tags",
+            "seo_title",
+            "seo_description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            loaded = cleaned.get("loaded_version")
+            current = (
+                Article.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if loaded != current:
+                raise ValidationError(edit_conflict_message(self.instance, loaded))
+        return cleaned
+
+
+def edit_conflict_message(article: Article, loaded_version: int | None) -> str:
+    """Say who saved the article meanwhile and which fields they changed."""
+    versions = list(
+        Version.objects.get_for_object(article).select_related("revision__user")
+    )
+    latest = versions[0] if versions else None
+    opened = next(
+        (v for v in versions if v.field_dict.get("version") == loaded_version), None
+    )
+    who = ""
+    if latest:
+        user = latest.revision.user
+        when = timezone.localtime(latest.revision.date_created)
+        who = f" ({user.get_username() if user else 'the scheduler'}, {when:%H:%M})"
+    changed = []
+    if latest and opened:
+        for field in Article._meta.concrete_fields:
+            if field.name in workflow.WORKFLOW_FIELDS or not field.editable:
+                continue
+            if latest.field_dict.get(field.attname) != opened.field_dict.get(
+                field.attname
+            ):
+                changed.append(str(field.verbose_name))
+    changes = f" They changed: {', '.join(changed)}." if changed else ""
+    return (
+        f"Someone else saved this article while you were editing{who}.{changes} "
+        "Your changes were not saved and nothing was overwritten: copy what you "
+        "need, reload the page and apply your changes again."
+    )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "section", "status", "publish_at", "byline", "live"]
+class ArticleAdmin(CompareVersionAdmin):
+    form = ArticleForm
+    list_display = [
+        "headline",
+        "section",
+        "status",
+        "publish_at",
+        "byline",
+        "live",
+        "edited",
+    ]
     list_filter = ["status", "section", "authors", "tags"]
-    list_select_related = ["section"]
+    list_select_related = ["section", "edited_by"]
     search_fields = ["headline", "standfirst"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "hero_photo"]
+    readonly_fields = ["status", "publish_at", "first_published_at", "updated_at"]
     inlines = [BylineInline, RelatedLinkInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    history_latest_first = True
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "section", "standfirst", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "section",
+                    "standfirst",
+                    "body",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Photo and topics", {"fields": ["hero_photo", "tags"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_at", "first_published_at", "updated_at"]},
+        ),
         (
             "Search engines",
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
         ),
     ]
 
+    # Who sees and edits what ----------------------------------------------------
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        articles = super().get_queryset(request).prefetch_related("bylines__author")
+        if request.user.has_perm("articles.edit_any_article"):
+            return articles
+        user = request.user
+        return articles.filter(
+            Q(created_by=user) | Q(bylines__author__user=user)
+        ).distinct()
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return workflow.can_view(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or workflow.is_editor(request.user):
+            return True
+        return obj.status == Status.DRAFT and workflow.is_author_of(request.user, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.is_editor(request.user):
+            actions.pop("publish_selected", None)
+            actions.pop("unpublish_selected", None)
+        return actions
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
@@ -150,6 +310,250 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    # Saving ---------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        old_path = None
+        if change:
+            previous = Article.objects.select_related("section").get(pk=obj.pk)
+            if previous.first_published_at:
+                old_path = previous.get_absolute_url()
+            obj.version = previous.version + 1
+        else:
+            obj.created_by = request.user
+        obj.edited_by = request.user
+        super().save_model(request, obj, form, change)
+        if old_path:
+            ArticleRedirect.remember(old_path, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        author = getattr(request.user, "author", None)
+        if not change and author and not article.bylines.exists():
+            Byline.objects.create(article=article, author=author)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.edits_are_pending(article):
+            return super().change_view(request, object_id, form_url, extra_context)
+        # A live article is edited as pending changes: the form is shown and saved
+        # against the pending state, the save is captured as a revision, and the
+        # database is rolled back so that readers keep the published version.
+        with transaction.atomic():
+            savepoint = transaction.savepoint()
+            pending = (
+                article.pending_change
+                if workflow.has_pending_changes(article)
+                else None
+            )
+            if pending:
+                workflow._apply(article, pending.revision)
+            request.saving_pending_changes = True
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            saved = getattr(request, "saved_pending_changes", False)
+            state = workflow.snapshot(article) if saved else None
+            transaction.savepoint_rollback(savepoint)
+        if state:
+            workflow.store_pending(article, by=request.user, snapshot=state)
+        return response
+
+    @staticmethod
+    def edits_are_pending(article: Article) -> bool:
+        return article.is_live() or workflow.has_pending_changes(article)
+
+    def response_change(self, request, obj):
+        if getattr(request, "saving_pending_changes", False):
+            request.saved_pending_changes = True
+            self.message_user(
+                request,
+                "Saved as pending changes. Readers still see the published version "
+                "until an editor publishes the changes.",
+                messages.WARNING,
+            )
+            url = reverse("admin:articles_article_change", args=[obj.pk])
+            if "_continue" not in request.POST and "_addanother" not in request.POST:
+                url = reverse("admin:articles_article_changelist")
+            return HttpResponseRedirect(url)
+        return super().response_change(request, obj)
+
+    # The change page: workflow buttons, history, preview --------------------------
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            context.update(self.workflow_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, article: Article) -> dict:
+        user = request.user
+        actions = workflow.allowed_actions(user, article)
+        pending = workflow.has_pending_changes(article)
+        return {
+            "workflow_actions": [(action, Action(action).label) for action in actions],
+            "workflow_action_names": {
+                Action.SUBMIT: "Submit for review",
+                Action.RETURN: "Return to writer",
+                Action.SCHEDULE: "Schedule",
+                Action.PUBLISH: "Publish now",
+                Action.UNPUBLISH: "Unpublish",
+            },
+            "can_manage_pending": pending and workflow.is_editor(user),
+            "has_pending_changes": pending,
+            "is_live": article.is_live(),
+            "events": article.events.select_related("actor")[:50],
+            "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+            "can_share_preview": workflow.is_editor(user),
+            "default_schedule_at": (timezone.localtime() + timezone.timedelta(hours=1))
+            .replace(second=0, microsecond=0)
+            .strftime("%Y-%m-%dT%H:%M"),
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not workflow.can_view(request.user, article):
+            raise PermissionDenied
+        comment = request.POST.get("comment", "").strip()
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            message = self.run_action(request, article, action, comment)
+        except (PermissionDenied, ValidationError) as error:
+            text = (
+                error.messages[0] if isinstance(error, ValidationError) else str(error)
+            )
+            self.message_user(request, text or "You may not do that.", messages.ERROR)
+        else:
+            self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+    def run_action(self, request, article, action, comment) -> str:
+        user = request.user
+        headline = f"“{article.headline}”"
+        if action == Action.SUBMIT:
+            workflow.submit(article, by=user, comment=comment)
+            return f"{headline} was submitted for review."
+        if action == Action.RETURN:
+            workflow.return_to_writer(article, by=user, comment=comment)
+            return f"{headline} was returned to the writer."
+        if action == Action.SCHEDULE:
+            at = parse_local_datetime(request.POST.get("publish_at", ""))
+            workflow.schedule(article, by=user, at=at, comment=comment)
+            when = timezone.localtime(article.publish_at)
+            return f"{headline} is scheduled for {when:%b %-d, %Y %H:%M}."
+        if action == Action.PUBLISH:
+            workflow.publish(article, by=user, comment=comment)
+            return f"{headline} is published."
+        if action == Action.UNPUBLISH:
+            workflow.unpublish(article, by=user, comment=comment)
+            return f"{headline} is unpublished; readers no longer see it."
+        if action == Action.PUBLISH_CHANGES:
+            workflow.publish_changes(article, by=user, comment=comment)
+            return f"The changes to {headline} are published."
+        if action == Action.DISCARD_CHANGES:
+            workflow.discard_changes(article, by=user)
+            return f"The pending changes to {headline} were discarded."
+        if action == "share":
+            if not workflow.is_editor(user):
+                raise PermissionDenied("Only editors can share previews.")
+            url = request.build_absolute_uri(share_url(article))
+            return f"Preview link for {headline} (valid for a limited time): {url}"
+        raise ValidationError(f"Unknown action “{action}”.")
+
+    def preview_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not workflow.can_view(request.user, article):
+            raise PermissionDenied
+        return render_article(request, article, preview=True)
+
+    # Revisions: restore through the workflow, never by reverting status ----------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+        if not workflow.can_view(request.user, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                workflow.restore(article, version, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                text = (
+                    error.messages[0]
+                    if isinstance(error, ValidationError)
+                    else str(error)
+                )
+                self.message_user(
+                    request, text or "You may not do that.", messages.ERROR
+                )
+            else:
+                pending = workflow.has_pending_changes(article)
+                self.message_user(
+                    request,
+                    "The revision was restored as pending changes; publish them to "
+                    "show readers."
+                    if pending
+                    else "The revision was restored.",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_change", args=[article.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "version": version,
+            "fields": version.field_dict,
+            "can_restore": workflow.is_editor(request.user),
+            "title": f"Restore a revision of “{article.headline}”",
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/revision_confirm.html", context
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied  # a recovered article would skip the workflow
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not workflow.can_view(request.user, article):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not workflow.can_view(request.user, article):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
+    # List columns and bulk actions -------------------------------------------------
+
     @admin.display(description="Byline")
     def byline(self, article):
         return ", ".join(author.name for author in article.byline_authors)
@@ -157,3 +561,121 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Live", boolean=True)
     def live(self, article):
         return article.is_live()
+
+    @admin.display(description="Last edited", ordering="edited_at")
+    def edited(self, article):
+        when = timezone.localtime(article.edited_at)
+        who = article.edited_by.get_username() if article.edited_by else ""
+        return f"{when:%b %-d, %H:%M} {who}".strip()
+
+    @admin.action(description="Publish selected articles now")
+    def publish_selected(self, request, queryset):
+        self.bulk(request, queryset, workflow.publish, "published")
+
+    @admin.action(description="Unpublish selected articles")
+    def unpublish_selected(self, request, queryset):
+        self.bulk(request, queryset, workflow.unpublish, "unpublished")
+
+    def bulk(self, request, queryset, transition, done: str) -> None:
+        moved, refused = [], []
+        for article in queryset.select_related("section"):
+            try:
+                transition(article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                reason = (
+                    error.messages[0]
+                    if isinstance(error, ValidationError)
+                    else str(error)
+                )
+                refused.append(reason)
+            else:
+                moved.append(f"“{article.headline}”")
+        if moved:
+            self.message_user(
+                request, f"{len(moved)} {done}: {', '.join(moved)}.", messages.SUCCESS
+            )
+        for reason in refused:
+            self.message_user(request, f"Refused: {reason}", messages.ERROR)
+
+
+def parse_local_datetime(value: str) -> datetime | None:
+    """Read a datetime-local input ("2026-11-28T14:30") in the site's time zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_aware(naive):
+        return naive
+    return timezone.make_aware(naive)
+
+
+@admin.register(ArticleEvent)
+class ArticleEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "article",
+        "action",
+        "actor",
+        "from_status",
+        "to_status",
+    ]
+    list_filter = ["action", "to_status"]
+    list_select_related = ["article", "actor"]
+    search_fields = ["article__headline", "comment"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_path", "article__headline"]
+    readonly_fields = ["old_path", "article"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    """Admins manage logins and roles; only superusers grant superuser rights."""
+
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "roles",
+        "is_active",
+    ]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "is_staff", "last_login"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)

@@ -1,6 +1,8 @@
 import hashlib
 
+import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from articles.sanitize import sanitize_html
 
@@ -256,8 +259,31 @@ class Article(models.Model):
         "future time stays hidden until then.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a correction to the live article was last published; "
+        "readers see it as “Updated”.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     seo_title = models.CharField(
         max_length=70,
         blank=True,
@@ -276,12 +302,19 @@ class Article(models.Model):
         blank=True,
         help_text="Stories pinned above the automatic related list, in this order.",
     )
+    # Counts saves, so that two people cannot overwrite each other's changes.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Lets revisions carry the tags along with the article.
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can review, schedule, publish and unpublish articles"),
+            ("edit_any_article", "Can edit articles by anyone"),
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_live_idx"),
             models.Index(
@@ -361,3 +394,98 @@ class RelatedLink(models.Model):
     def clean(self) -> None:
         if self.from_article_id and self.from_article_id == self.to_article_id:
             raise ValidationError("An article cannot be related to itself.")
+
+
+class ArticleEvent(models.Model):
+    """One step of an article's workflow: who moved it from which state to which."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        RETURN = "return", "Returned to the writer"
+        SCHEDULE = "schedule", "Scheduled"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Unpublished"
+        PUBLISH_CHANGES = "publish_changes", "Published changes"
+        DISCARD_CHANGES = "discard_changes", "Discarded pending changes"
+        RESTORE = "restore", "Restored a revision"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the scheduler published the article.",
+    )
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.article}"
+
+
+class PendingChange(models.Model):
+    """Edits to a live article that readers see only once an editor publishes them.
+
+    The edits are kept as a django-reversion revision that has not been applied.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Pending changes to {self.article}"
+
+
+class ArticleRedirect(models.Model):
+    """An old public path of an article that answers 301 to its current one."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.article}"
+
+    @classmethod
+    def remember(cls, old_path: str, article: Article) -> None:
+        """Keep `old_path` answering for `article`, which now lives elsewhere."""
+        new_path = article.get_absolute_url()
+        cls.objects.filter(old_path=new_path).delete()
+        if old_path != new_path:
+            cls.objects.update_or_create(
+                old_path=old_path, defaults={"article": article}
+            )
+
+
+# Each revision of an article carries its byline, pinned links and tags. Registered
+# here, before the admin registers models with its own (tagless) defaults.
+reversion.register(Article, follow=["bylines", "related_links", "tagged_items"])
+reversion.register(Byline)
+reversion.register(RelatedLink)
+reversion.register(TaggedItem)

@@ -3,11 +3,16 @@ from itertools import groupby
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles import workflow
+from articles.models import Article, ArticleRedirect, Author, Section
+from articles.preview import article_for_token
 from articles.related import related_articles
 
 HOME_LEAD_COUNT = 5
@@ -112,12 +117,57 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
         return super().get_queryset().for_page()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.object.section.slug != kwargs["section"]:
-            return redirect(self.object, permanent=True)
-        context = self.get_context_data(
-            object=self.object,
-            related=related_articles(self.object),
-            current_section=self.object.section.slug,
-        )
-        return self.render_to_response(context)
+        try:
+            article = self.get_object()
+        except Http404:
+            return self.not_live(request, kwargs["slug"])
+        if article.section.slug != kwargs["section"]:
+            return redirect(article, permanent=True)
+        return render_article(request, article)
+
+    def not_live(self, request, slug):
+        """Editors preview unpublished articles here; old paths redirect."""
+        article = Article.objects.filter(slug=slug).first()
+        if article and request.user.has_perm("articles.edit_any_article"):
+            return render_article(request, article, preview=True)
+        moved = ArticleRedirect.objects.filter(old_path=request.path).first()
+        if moved and moved.article.is_live():
+            return redirect(moved.article, permanent=True)
+        raise Http404("No live article here.")
+
+
+def render_article(request, article: Article, *, preview: bool = False):
+    """The article page as readers see it; a preview shows pending changes too.
+
+    A preview is rendered inside a transaction that applies the pending changes
+    and is rolled back, and it is marked never-cache and noindex.
+    """
+    if not preview:
+        return _article_response(request, article, preview=False)
+    with workflow.pending_applied(article):
+        fresh = Article.objects.for_page().get(pk=article.pk)
+        response = _article_response(request, fresh, preview=True)
+        response.render()
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _article_response(request, article: Article, *, preview: bool):
+    context = {
+        "article": article,
+        "object": article,
+        "related": related_articles(article),
+        "current_section": article.section.slug,
+        "preview": preview,
+        "is_live": article.is_live(),
+    }
+    return TemplateResponse(request, "articles/article_detail.html", context)
+
+
+def shared_preview(request, token):
+    """A signed, expiring preview link; a bad or old token is a plain 404."""
+    article = article_for_token(token)
+    if article is None:
+        raise Http404("This preview link is not valid or has expired.")
+    return render_article(request, article, preview=True)

@@ -62,6 +62,8 @@ def make_article(*, tags=(), authors=(), **over) -> Article:
     }
     if "section" not in fields:
         fields["section"] = make_section()
+    if fields["status"] in Article.LIVE_STATUSES and fields["publish_at"]:
+        fields.setdefault("first_published_at", fields["publish_at"])
     article = Article.objects.create(**fields)
     for position, author in enumerate(authors):
         Byline.objects.create(article=article, author=author, position=position)
@@ -75,3 +77,12 @@ def make_user(username=None, **over):
     return get_user_model().objects.create_user(
         username=username, password="correct horse battery", **over
     )
+
+
+def make_role_user(role: str, username=None, **over):
+    """A user whose only rights come from the named role (Writer, Editor, Admin)."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, **over)
+    user.groups.add(Group.objects.get(name=role))
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache

@@ -63,7 +63,8 @@ def test_article_page_shows_every_element_in_reading_order(client, changsha_stor
     html = html[html.index('<article class="article">') :]
     markers = [
         '<a class="kicker" href="/technology/">Technology</a>',
-        '<time class="article__date" datetime="2021-03-26T09:',
+        '<p class="article__date">',
+        '<time datetime="2021-03-26T09:',
         "Mar 26, 2021</time>",
         '<h1 class="article__headline">Changsha bets on robots</h1>',
         "The Hunan capital wants to be China&#x27;s robotics hub.",
