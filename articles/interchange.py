@@ -299,7 +299,9 @@ def _write(articles: list[ArticleData], stored: list[str]) -> ImportResult:
         article.hero_photo = (
             _photo(data.hero_photo, stored) if data.hero_photo else None
         )
-        if data.status in Article.LIVE_STATUSES or data.status == "unpublished":
+        # Content that has been public keeps the time it first went out; a
+        # scheduled article gets it when it goes live.
+        if data.status in {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}:
             article.first_published_at = article.first_published_at or data.published_at
         try:
             article.full_clean()
