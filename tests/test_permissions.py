@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import reversion
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,14 +129,10 @@ def try_preview(client, writer):
 
 
 def try_manage_users(client, writer):
+    writer_role = Group.objects.get(name="Writer")
     client.post(
         reverse("admin:auth_user_add"),
-        {
-            "username": "newhire",
-            "password1": "Unusual-pass-123",
-            "password2": "Unusual-pass-123",
-            "usable_password": "true",
-        },
+        {"username": "newhire", "email": "new@example.com", "role": writer_role.pk},
     )
     return get_user_model().objects.filter(username="newhire").exists()
 

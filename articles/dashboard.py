@@ -1,0 +1,115 @@
+"""The editors' desk: what each person needs to act on, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, ArticleEvent, Photo
+
+ROWS = 10
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    rows: list
+    total: int
+    empty: str
+
+
+def _panel(key: str, title: str, queryset: QuerySet, empty: str) -> Panel:
+    # The total rides along on each row, so a panel costs one query.
+    rows = list(queryset.annotate(total=Window(Count("pk")))[:ROWS])
+    return Panel(key, title, rows, rows[0].total if rows else 0, empty)
+
+
+def _mine(user) -> Q:
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+def _articles(user, *, everyone: bool) -> QuerySet:
+    articles = Article.objects.select_related("section", "edited_by")
+    if not everyone:
+        ids = Article.objects.filter(_mine(user)).values("pk")
+        articles = articles.filter(pk__in=ids)
+    last_event = ArticleEvent.objects.filter(article=OuterRef("pk")).order_by(
+        "-created_at", "-pk"
+    )
+    return articles.annotate(
+        last_action=Subquery(last_event.values("action")[:1]),
+        last_comment=Subquery(last_event.values("comment")[:1]),
+        last_actor=Subquery(last_event.values("actor__username")[:1]),
+    )
+
+
+def panels_for(user) -> list[Panel]:
+    """The dashboard panels for `user`: their own work, and the desk's for editors."""
+    now = timezone.now()
+    editor = workflow.is_editor(user)
+    mine = _articles(user, everyone=False)
+    desk = _articles(user, everyone=editor)
+    drafts = mine.filter(status=Article.Status.DRAFT)
+    panels = [
+        _panel(
+            "returned",
+            "Returned to me",
+            drafts.filter(last_action=ArticleEvent.Action.RETURN).order_by(
+                "-edited_at"
+            ),
+            "Nothing has been returned to you.",
+        ),
+        _panel(
+            "drafts",
+            "My drafts",
+            drafts.order_by("-edited_at"),
+            "You have no drafts.",
+        ),
+    ]
+    if editor:
+        panels.append(
+            _panel(
+                "review",
+                "Waiting for review",
+                desk.filter(status=Article.Status.IN_REVIEW).order_by("edited_at"),
+                "Nothing is waiting for review.",
+            )
+        )
+    panels += [
+        _panel(
+            "scheduled",
+            "Scheduled for the next 24 hours",
+            desk.filter(
+                status=Article.Status.SCHEDULED,
+                publish_at__gt=now,
+                publish_at__lte=now + timedelta(hours=24),
+            ).order_by("publish_at"),
+            "Nothing is scheduled for the next 24 hours.",
+        ),
+        _panel(
+            "published",
+            "Recently published",
+            desk.filter(status__in=Article.LIVE_STATUSES, publish_at__lte=now).order_by(
+                "-publish_at"
+            ),
+            "Nothing published yet.",
+        ),
+    ]
+    if user.has_perm("articles.view_photo"):
+        days = settings.NEWSROOM_LICENCE_WARNING_DAYS
+        soon = now.date() + timedelta(days=days)
+        panels.append(
+            _panel(
+                "licences",
+                f"Photo licences ending within {days} days",
+                Photo.objects.select_related("credit")
+                .filter(licence_expires_on__isnull=False, licence_expires_on__lte=soon)
+                .order_by("licence_expires_on"),
+                "No photo licences end soon.",
+            )
+        )
+    return panels
