@@ -337,6 +337,9 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        request.form_changed = form.has_changed() or any(
+            formset.has_changed() for formset in formsets
+        )
         article = form.instance
         author = getattr(request.user, "author", None)
         if not change and author and not article.bylines.exists():
@@ -375,13 +378,15 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def response_change(self, request, obj):
         if getattr(request, "saving_pending_changes", False):
-            request.saved_pending_changes = True
-            self.message_user(
-                request,
-                "Saved as pending changes. Readers still see the published version "
-                "until an editor publishes the changes.",
-                messages.WARNING,
-            )
+            request.saved_pending_changes = request.form_changed
+            if request.form_changed:
+                message = (
+                    "Saved as pending changes. Readers still see the published "
+                    "version until an editor publishes the changes."
+                )
+            else:
+                message = "Nothing was changed."
+            self.message_user(request, message, messages.WARNING)
             url = reverse("admin:articles_article_change", args=[obj.pk])
             if "_continue" not in request.POST and "_addanother" not in request.POST:
                 url = reverse("admin:articles_article_changelist")

@@ -386,6 +386,15 @@ def test_edits_to_a_live_article_wait_for_an_editor(client, editor):
     )
 
 
+def test_saving_a_live_article_unchanged_makes_no_pending_changes(client, editor):
+    article = make_article(headline="Live headline")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, change_form_data(article), follow=True)
+    assert "Nothing was changed." in messages_of(response)
+    assert not workflow.has_pending_changes(article)
+
+
 def test_pending_changes_can_be_discarded(client, editor):
     article = make_article(headline="Live headline")
     client.force_login(editor)
