@@ -453,10 +453,8 @@ class ArticleAdmin(CompareVersionAdmin):
         try:
             message = self.run_action(request, article, action, comment)
         except (PermissionDenied, ValidationError) as error:
-            text = (
-                error.messages[0] if isinstance(error, ValidationError) else str(error)
-            )
-            self.message_user(request, text or "You may not do that.", messages.ERROR)
+            text = refusal(error)
+            self.message_user(request, text, messages.ERROR)
         else:
             self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
@@ -514,14 +512,8 @@ class ArticleAdmin(CompareVersionAdmin):
             try:
                 workflow.restore(article, version, by=request.user)
             except (PermissionDenied, ValidationError) as error:
-                text = (
-                    error.messages[0]
-                    if isinstance(error, ValidationError)
-                    else str(error)
-                )
-                self.message_user(
-                    request, text or "You may not do that.", messages.ERROR
-                )
+                text = refusal(error)
+                self.message_user(request, text, messages.ERROR)
             else:
                 pending = workflow.has_pending_changes(article)
                 self.message_user(
@@ -596,11 +588,7 @@ class ArticleAdmin(CompareVersionAdmin):
             try:
                 transition(article, by=request.user)
             except (PermissionDenied, ValidationError) as error:
-                reason = (
-                    error.messages[0]
-                    if isinstance(error, ValidationError)
-                    else str(error)
-                )
+                reason = refusal(error)
                 refused.append(reason)
             else:
                 moved.append(f"“{article.headline}”")
@@ -610,6 +598,13 @@ class ArticleAdmin(CompareVersionAdmin):
             )
         for reason in refused:
             self.message_user(request, f"Refused: {reason}", messages.ERROR)
+
+
+def refusal(error: PermissionDenied | ValidationError) -> str:
+    """The message to show for a refused action."""
+    if isinstance(error, ValidationError):
+        return error.messages[0]
+    return str(error) or "You may not do that."
 
 
 def parse_local_datetime(value: str) -> datetime | None:

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories import make_author, make_role_user
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
@@ -9,3 +11,15 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def writer():
+    user = make_role_user("Writer", "writer")
+    make_author(name="Wendy Writer", slug="wendy-writer", user=user)
+    return user
+
+
+@pytest.fixture
+def editor():
+    return make_role_user("Editor", "editor")

@@ -12,7 +12,6 @@ from articles import workflow
 from articles.models import Article
 from tests.factories import (
     make_article,
-    make_author,
     make_photo,
     make_role_user,
     make_section,
@@ -20,18 +19,6 @@ from tests.factories import (
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    user = make_role_user("Writer", "writer")
-    make_author(name="Wendy Writer", slug="wendy", user=user)
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_role_user("Editor", "editor")
 
 
 def draft(writer, headline, **over):

@@ -12,22 +12,10 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleEvent
-from tests.factories import make_article, make_author, make_role_user, make_section
+from tests.factories import make_article, make_role_user, make_section
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    user = make_role_user("Writer", "writer")
-    make_author(name="Wendy Writer", slug="wendy-writer", user=user)
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_role_user("Editor", "editor")
 
 
 def draft_by(writer, **over):
