@@ -124,6 +124,18 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 
+# Photo uploads (see README.md, "Photos"): larger files or pictures are refused.
+NEWSROOM_MAX_UPLOAD_BYTES = int(
+    os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))
+)
+NEWSROOM_MAX_IMAGE_PIXELS = int(
+    os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
+)
+NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "20"))
+NEWSROOM_LICENCE_WARNING_DAYS = int(
+    os.environ.get("NEWSROOM_LICENCE_WARNING_DAYS", "14")
+)
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -151,12 +151,21 @@ def test_invalid_file_changes_nothing_and_names_the_fault(write_file, bad, messa
     assert sorted(Path(Photo.objects.get().image.path).parent.iterdir()) == media_files
 
 
-def test_not_an_image_is_refused(write_file):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<svg onload=alert(1)></svg>", "SVG drawings are not accepted"),
+        (b"plain text, not a picture", "not a JPEG, PNG or WebP picture"),
+        (jpeg_bytes(640, 480)[:900], "damaged or incomplete"),
+    ],
+)
+def test_not_an_image_is_refused(write_file, settings, content, message):
     path = write_file([article_data("x")])
-    (path.parent / "photos" / "x.jpg").write_text("<svg onload=alert(1)></svg>")
-    with pytest.raises(CommandError, match="not a readable image"):
+    (path.parent / "photos" / "x.jpg").write_bytes(content)
+    with pytest.raises(CommandError, match=message):
         call_command("import_articles", str(path))
     assert not Article.objects.exists()
+    assert not Path(settings.MEDIA_ROOT).exists()
 
 
 def test_duplicate_slugs_in_one_file_are_refused(write_file):
