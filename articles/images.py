@@ -703,20 +703,27 @@ def attach_image(photo: Photo, prepared: PreparedImage) -> str:
 def save_photo(photo: Photo, prepared: PreparedImage | None = None) -> None:
     """Save `photo` (with a new picture when `prepared` is given) and its
     renditions, all or nothing: on any failure no new file is left behind."""
-    storage = photo.image.storage
-    previous = photo.image.name if photo.pk else ""
+    save_photos([(photo, prepared)])
+
+
+def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
+    """Save several photos as `save_photo` does, all or none of them."""
     written: list[str] = []
+    replaced: list[str] = []
+    storage = Photo.image.field.storage
     try:
         with transaction.atomic():
-            if prepared is not None:
-                written.append(attach_image(photo, prepared))
-            photo.save()
-            written += update_renditions(photo)
+            for photo, prepared in batch:
+                if prepared is not None:
+                    if photo.pk and photo.image:
+                        replaced.append(photo.image.name)
+                    written.append(attach_image(photo, prepared))
+                photo.save()
+                written += update_renditions(photo)
     except BaseException:
         delete_files(storage, written)
         raise
-    if prepared is not None and previous and previous != photo.image.name:
-        transaction.on_commit(lambda: storage.delete(previous))
+    transaction.on_commit(lambda: delete_files(storage, replaced))
 
 
 def delete_photo_files(photo: Photo) -> None:
