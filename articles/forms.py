@@ -215,13 +215,14 @@ class PhotoUploadForm(forms.Form):
         cleaned = self.cleaned_data
         batch = []
         for _, prepared in self.prepared:
-            fields = {part: cleaned.get(part, "") for part in PhotoCredit.PARTS} | {
+            fields = {
                 "caption": "",
                 "alt_text": "",
-                "copyright_holder": "",
+                "copyright_holder": cleaned.get("copyright_holder", ""),
             }
-            fields["copyright_holder"] = cleaned.get("copyright_holder", "")
             prefill(fields, prepared.metadata)
+            for part in PhotoCredit.PARTS:
+                fields.setdefault(part, cleaned.get(part, ""))
             photo = Photo(
                 caption=fields["caption"],
                 alt_text=fields["alt_text"],

@@ -594,7 +594,8 @@ def _encode(image: Image.Image, options: dict, extra: dict) -> bytes:
 
 def _widths(width: int) -> list[int]:
     widths = [w for w in RENDITION_WIDTHS if w < width]
-    return [*widths, min(width, RENDITION_WIDTHS[-1])]
+    largest = min(width, RENDITION_WIDTHS[-1])
+    return widths if largest in widths else [*widths, largest]
 
 
 def _decode_for_renditions(data: bytes) -> Image.Image:
