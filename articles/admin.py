@@ -348,9 +348,16 @@ class PhotoAdmin(admin.ModelAdmin):
             images.smallest_url(photo),
         )
 
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("widgets", {"alt_text": forms.TextInput(attrs={"size": 28})})
+        return super().get_changelist_form(request, **kwargs)
+
     @admin.display(description="Caption", ordering="caption")
     def caption_or_name(self, photo):
-        return photo.caption[:80] or photo.image.name.rsplit("/", 1)[-1]
+        caption = photo.caption
+        if len(caption) > 70:
+            caption = caption[:70].rsplit(" ", 1)[0] + "…"
+        return caption or photo.image.name.rsplit("/", 1)[-1]
 
     @admin.display(description="Preview")
     def preview(self, photo):

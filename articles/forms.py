@@ -194,7 +194,7 @@ class PhotoUploadForm(forms.Form):
         if errors:
             self.prepared = []
             raise ValidationError(
-                ["Nothing was uploaded. Fix or remove these files:", *errors]
+                ["Fix or remove these files, then choose them again:", *errors]
             )
         return files
 

@@ -81,11 +81,12 @@ class CreditPartWidget(forms.Select):
     template_name = "django/forms/widgets/select.html"
 
     def __init__(self, part: str, attrs=None):
+        article = "an" if part[0] in "aeiou" else "a"
         attrs = {
             "class": "credit-autocomplete",
             "data-autocomplete-url": reverse_lazy("admin:articles_photocredit_suggest"),
             "data-part": part,
-            "data-placeholder": f"Type to find or add a {part}",
+            "data-placeholder": f"Type to find or add {article} {part}",
             "style": "width: 24em",
             **(attrs or {}),
         }

@@ -208,7 +208,7 @@ def test_batch_with_one_bad_file_uploads_nothing(admin_client, settings):
     response = admin_client.post(UPLOAD_URL, {"files": files, "agency": "AFP"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Nothing was uploaded" in html
+    assert "Nothing was uploaded" in html and "Fix or remove these files" in html
     assert "drawing.jpg: SVG drawings are not accepted" in html
     assert "cut-short.jpg: The file is damaged or incomplete" in html
     assert "good.jpg" not in html
