@@ -235,11 +235,13 @@ class PhotoAdmin(admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        images.save_photo(obj, form.prepared)
-        if form.prefilled:
+        # The list's alt text column saves through a plain form without a picture.
+        images.save_photo(obj, getattr(form, "prepared", None))
+        prefilled = getattr(form, "prefilled", [])
+        if prefilled:
             self.message_user(
                 request,
-                f"Read from the file's metadata: {', '.join(form.prefilled)}. "
+                f"Read from the file's metadata: {', '.join(prefilled)}. "
                 "Check them and change anything that is wrong.",
                 messages.INFO,
             )

@@ -397,3 +397,27 @@ def test_changing_a_credit_rewrites_the_credit_in_its_photos(admin_client):
     with photo.image.storage.open(photo.renditions["jpeg"][0]["name"]) as handle:
         xmp = images._read_xmp(Image.open(io.BytesIO(handle.read())))
     assert xmp["credit"] == "Photo: Imaginechina via AFP"
+
+
+def test_alt_text_can_be_filled_in_from_the_photo_list(admin_client):
+    photos = [
+        make_rendered_photo(photo_bytes(400 + i, 300), alt_text="") for i in range(2)
+    ]
+    changelist = reverse("admin:articles_photo_changelist")
+    missing = admin_client.get(changelist, {"alt": "missing"}).content.decode()
+    assert missing.count('name="form-') >= 2
+    rows = sorted(photos, key=lambda p: (-p.created_at.timestamp(), -p.pk))
+    form = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": rows[0].pk,
+        "form-0-alt_text": "A crane at dusk",
+        "form-1-id": rows[1].pk,
+        "form-1-alt_text": "A ship in dock",
+        "_save": "Save",
+    }
+    assert admin_client.post(changelist, form).status_code == 302
+    assert sorted(Photo.objects.values_list("alt_text", flat=True)) == [
+        "A crane at dusk",
+        "A ship in dock",
+    ]
