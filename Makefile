@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
 	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -40,6 +41,11 @@ check: install
 
 reset-db:
 	rm -f db.sqlite3
+
+# Measurements (not tests): each script in bench/ prints its figures and saves
+# them in bench-results/.
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Recompile requirements.lock from pyproject.toml after changing dependencies.
 lock: install

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete
 
 
 class ArticlesConfig(AppConfig):
@@ -8,12 +9,19 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed
 
+        from articles.images import delete_photo_files
+        from articles.models import Photo
         from articles.roles import sync_staff_flag
 
         m2m_changed.connect(
             sync_staff_flag,
             sender=get_user_model().groups.through,
             dispatch_uid="articles.sync_staff_flag",
+        )
+        post_delete.connect(
+            lambda sender, instance, **kwargs: delete_photo_files(instance),
+            sender=Photo,
+            weak=False,
+            dispatch_uid="articles.photo_files",
         )

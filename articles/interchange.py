@@ -5,21 +5,19 @@ checked before anything is written, and a failure while writing rolls the
 database back and removes the files it stored.
 """
 
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
+from articles import images
 from articles.models import (
     Article,
     Author,
@@ -54,10 +52,15 @@ class ImportResult:
 @dataclass
 class PhotoData:
     path: Path
-    sha256: str
     caption: str
     alt_text: str
     credit: dict[str, str]
+    # Optional fields: None when the file leaves them out, keeping what the
+    # photo library already says.
+    copyright_holder: str | None = None
+    licence_terms: str | None = None
+    licence_expires_on: date | None = None
+    has_licence_expiry: bool = False
 
 
 @dataclass
@@ -154,6 +157,22 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
         credit = {
             part: credit_checker.text(part, max_length=120) for part in CREDIT_PARTS
         }
+    copyright_holder = (
+        sub.text("copyright_holder", max_length=120)
+        if "copyright_holder" in raw
+        else None
+    )
+    licence_terms = sub.text("licence_terms") if "licence_terms" in raw else None
+    licence_expires_on = None
+    expires = raw.get("licence_expires_on")
+    if expires is not None:
+        try:
+            licence_expires_on = date.fromisoformat(expires)
+        except (TypeError, ValueError):
+            checker.fail(
+                "hero_photo.licence_expires_on",
+                f"{expires!r} is not a date like 2026-12-31",
+            )
     if not file_name:
         return None
     path = (base_dir / file_name).resolve()
@@ -161,13 +180,22 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
         checker.fail("hero_photo.file", f"'{file_name}' does not exist")
         return None
     try:
-        with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        checker.fail("hero_photo.file", f"'{file_name}' is not a readable image")
+        # The same checks as an upload in the admin; the result is not kept, so
+        # that a large file does not hold every picture in memory at once.
+        images.prepare_image(path, path.name)
+    except ValidationError as error:
+        checker.fail("hero_photo.file", f"'{file_name}' was refused: {error.message}")
         return None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return PhotoData(path, digest, caption, alt_text, credit)
+    return PhotoData(
+        path,
+        caption,
+        alt_text,
+        credit,
+        copyright_holder=copyright_holder,
+        licence_terms=licence_terms,
+        licence_expires_on=licence_expires_on,
+        has_licence_expiry="licence_expires_on" in raw,
+    )
 
 
 def parse_article(raw: Any, index: int, base_dir: Path, errors: list[str]):
@@ -342,19 +370,24 @@ def _author(name: str) -> Author:
 
 
 def _photo(data: PhotoData, stored: list[str]) -> Photo:
-    photo = Photo.objects.filter(sha256=data.sha256).first()
+    prepared = images.prepare_image(data.path, data.path.name)
+    photo = Photo.objects.filter(sha256=prepared.sha256).first()
     if photo is None:
-        photo = Photo(sha256=data.sha256)
-        with data.path.open("rb") as handle:
-            photo.image.save(data.path.name, File(handle), save=False)
-        stored.append(photo.image.name)
+        photo = Photo()
+        stored.append(images.attach_image(photo, prepared))
     photo.caption = data.caption
     photo.alt_text = data.alt_text
-    parts = {part: data.credit.get(part, "") for part in CREDIT_PARTS}
-    photo.credit = (
-        PhotoCredit.objects.get_or_create(**parts)[0] if any(parts.values()) else None
+    if data.copyright_holder is not None:
+        photo.copyright_holder = data.copyright_holder
+    if data.licence_terms is not None:
+        photo.licence_terms = data.licence_terms
+    if data.has_licence_expiry:
+        photo.licence_expires_on = data.licence_expires_on
+    photo.credit = PhotoCredit.objects.for_parts(
+        **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
     )
     photo.save()
+    stored.extend(images.update_renditions(photo))
     return photo
 
 
@@ -401,6 +434,14 @@ def _export_article(article: Article, photo_dir: Path) -> dict:
                 for part in CREDIT_PARTS
             },
         }
+        if photo.copyright_holder:
+            item["hero_photo"]["copyright_holder"] = photo.copyright_holder
+        if photo.licence_terms:
+            item["hero_photo"]["licence_terms"] = photo.licence_terms
+        if photo.licence_expires_on:
+            item["hero_photo"]["licence_expires_on"] = (
+                photo.licence_expires_on.isoformat()
+            )
     item["tags"] = [tag.name for tag in article.sorted_tags]
     item["related"] = [link.to_article.slug for link in article.related_links.all()]
     if article.seo_title:

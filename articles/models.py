@@ -1,4 +1,6 @@
 import hashlib
+import re
+from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
@@ -89,14 +91,59 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
+class PhotoCreditQuerySet(models.QuerySet):
+    def for_parts(
+        self, photographer: str = "", agency: str = "", distributor: str = ""
+    ) -> "PhotoCredit | None":
+        """The credit for these parts, created if new; None when all are empty.
+
+        Each part takes the spelling already in use, compared without regard to
+        case or spacing, so "AFP", "afp" and "AFP " are one distributor.
+        """
+        parts = {
+            "photographer": _squash_spaces(photographer)[:120],
+            "agency": _squash_spaces(agency)[:120],
+            "distributor": _squash_spaces(distributor)[:120],
+        }
+        if not any(parts.values()):
+            return None
+        for name, value in parts.items():
+            if value:
+                known = (
+                    self.filter(**{f"{name}__iexact": value})
+                    .order_by("pk")
+                    .values_list(name, flat=True)
+                    .first()
+                )
+                parts[name] = known or value
+        return self.get_or_create(**parts)[0]
+
+    def spellings(self, part: str, term: str = "", limit: int = 20) -> list[str]:
+        """Distinct values of one credit part containing `term`, for autocomplete."""
+        if part not in PhotoCredit.PARTS:
+            return []
+        values = (
+            self.exclude(**{part: ""})
+            .filter(**{f"{part}__icontains": term.strip()})
+            .order_by(part)
+            .values_list(part, flat=True)
+            .distinct()
+        )
+        return list(values[:limit])
+
+
 class PhotoCredit(models.Model):
     """Who made a photo and who supplies it, as printed under the picture."""
+
+    PARTS = ("photographer", "agency", "distributor")
 
     photographer = models.CharField(max_length=120, blank=True)
     agency = models.CharField(max_length=120, blank=True)
     distributor = models.CharField(
         max_length=120, blank=True, help_text="The wire that supplies it, e.g. AFP."
     )
+
+    objects = PhotoCreditQuerySet.as_manager()
 
     class Meta:
         ordering = ["photographer", "agency", "distributor"]
@@ -128,9 +175,35 @@ class PhotoCredit(models.Model):
             return f"Photo: {maker} via {self.distributor}"
         return f"Photo: {maker or self.distributor}"
 
+    @property
+    def creator(self) -> str:
+        """Who made the picture, for the Artist field written into its files."""
+        return self.photographer or self.agency or self.distributor
+
+
+def _squash_spaces(value: str) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
     return timezone.now().strftime("photos/%Y/%m/") + filename
+
+
+class PhotoQuerySet(models.QuerySet):
+    def licence_expired(self, today: date | None = None) -> "PhotoQuerySet":
+        """Photos whose last licensed day has passed: readers no longer see them."""
+        return self.filter(licence_expires_on__lt=today or timezone.localdate())
+
+    def licence_expiring(
+        self, days: int | None = None, today: date | None = None
+    ) -> "PhotoQuerySet":
+        """Photos still licensed today whose licence ends within `days` days."""
+        today = today or timezone.localdate()
+        days = settings.NEWSROOM_LICENCE_WARNING_DAYS if days is None else days
+        return self.filter(
+            licence_expires_on__gte=today,
+            licence_expires_on__lte=today + timedelta(days=days),
+        )
 
 
 class Photo(models.Model):
@@ -149,7 +222,8 @@ class Photo(models.Model):
     alt_text = models.CharField(
         max_length=250,
         blank=True,
-        help_text="What the picture shows, read aloud to blind readers.",
+        help_text="What the picture shows, read aloud to blind readers. Required "
+        "before an article using the photo can be published.",
     )
     caption = models.TextField(blank=True, help_text="Printed under the picture.")
     credit = models.ForeignKey(
@@ -159,11 +233,29 @@ class Photo(models.Model):
         on_delete=models.PROTECT,
         related_name="photos",
     )
+    copyright_holder = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Who owns the rights, written into every copy of the picture. "
+        "Empty: the agency, else the distributor, else the photographer.",
+    )
     licence_terms = models.TextField(blank=True, help_text="Usage terms agreed.")
     licence_expires_on = models.DateField(
-        null=True, blank=True, help_text="Last day the picture may be shown."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Last day the picture may be shown. From the next day public "
+        "pages show the article without it.",
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The resized copies served to readers (made at upload).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -179,6 +271,50 @@ class Photo(models.Model):
     @property
     def credit_line(self) -> str:
         return self.credit.line if self.credit_id else ""
+
+    @property
+    def rights_holder(self) -> str:
+        if self.copyright_holder:
+            return self.copyright_holder
+        if not self.credit_id:
+            return ""
+        credit = self.credit
+        return credit.agency or credit.distributor or credit.photographer
+
+    def is_licence_expired(self, today: date | None = None) -> bool:
+        if self.licence_expires_on is None:
+            return False
+        return self.licence_expires_on < (today or timezone.localdate())
+
+    @property
+    def is_shown_to_readers(self) -> bool:
+        """False once the licence has expired: pages then leave the picture out."""
+        return bool(self.image) and not self.is_licence_expired()
+
+    @property
+    def licence_days_left(self) -> int | None:
+        if self.licence_expires_on is None:
+            return None
+        return (self.licence_expires_on - timezone.localdate()).days
+
+
+def photo_problems(photo: Photo | None, today: date | None = None) -> list[str]:
+    """Why an article cannot be published with this photo; empty when it can."""
+    if photo is None:
+        return []
+    problems = []
+    if not photo.alt_text.strip():
+        problems.append(
+            "The photo has no alt text: describe what it shows on the photo's page."
+        )
+    if not photo.credit_id:
+        problems.append("The photo has no credit: give its photographer or agency.")
+    if photo.is_licence_expired(today):
+        problems.append(
+            f"The photo's licence expired on {photo.licence_expires_on:%d %b %Y}: "
+            "choose another photo."
+        )
+    return problems
 
 
 def file_sha256(file) -> str:
@@ -340,6 +476,12 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def public_hero_photo(self) -> Photo | None:
+        """The hero photo as readers see it: none once its licence has expired."""
+        photo = self.hero_photo
+        return photo if photo and photo.is_shown_to_readers else None
 
     @property
     def byline_authors(self) -> list[Author]:

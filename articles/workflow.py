@@ -33,7 +33,13 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleEvent, ArticleRedirect, PendingChange
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleRedirect,
+    PendingChange,
+    photo_problems,
+)
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -120,6 +126,13 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_publishable(article: Article) -> None:
+    """Readers must never get a photo without alt text, credit or a licence."""
+    problems = photo_problems(article.hero_photo)
+    if problems:
+        raise InvalidTransition(f"“{article.headline}” cannot go live: {problems[0]}")
+
+
 # Transitions ----------------------------------------------------------------------
 
 
@@ -143,11 +156,13 @@ def schedule(
         raise InvalidTransition(
             "Choose a publish time in the future; to publish now, use Publish."
         )
+    _require_publishable(article)
     return _move(article, Action.SCHEDULE, by=by, comment=comment, publish_at=at)
 
 
 def publish(article: Article, *, by: User, comment: str = "") -> Article:
     _require(is_editor(by), "Only editors can publish articles.")
+    _require_publishable(article)
     now = timezone.now()
     if article.first_published_at:
         # Back after an unpublish: keeps its date, shows as updated.

@@ -155,6 +155,15 @@ NEWSROOM_PREVIEW_LINK_MAX_AGE = int(
     os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE", str(3 * 24 * 3600))
 )
 
+# Photo uploads (see README.md, "Photos"): larger files or pictures are refused.
+NEWSROOM_MAX_UPLOAD_BYTES = int(
+    os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))
+)
+NEWSROOM_MAX_IMAGE_PIXELS = int(
+    os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
+)
+NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "12"))
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import images, interchange
 from articles.models import Article, Author, Photo, PhotoCredit, RelatedLink, Section
-from tests.factories import jpeg_bytes
+from tests.factories import jpeg_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +133,12 @@ def test_import_sanitises_body(write_file):
         ({"slug": "has spaces"}, "field 'slug'"),
     ],
 )
-def test_invalid_file_changes_nothing_and_names_the_fault(write_file, bad, message):
+def test_invalid_file_changes_nothing_and_names_the_fault(
+    write_file, settings, bad, message
+):
     call_command("import_articles", str(write_file([article_data("existing")])))
     before = snapshot()
-    media_files = sorted(Path(Photo.objects.get().image.path).parent.iterdir())
+    media_files = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
     path = write_file(
         [
             article_data("existing", headline="Changed"),
@@ -148,15 +151,24 @@ def test_invalid_file_changes_nothing_and_names_the_fault(write_file, bad, messa
     assert f"article 3 ({bad.get('slug', 'broken')!r})" in str(error.value)
     assert message in str(error.value)
     assert snapshot() == before
-    assert sorted(Path(Photo.objects.get().image.path).parent.iterdir()) == media_files
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == media_files
 
 
-def test_not_an_image_is_refused(write_file):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<svg onload=alert(1)></svg>", "SVG drawings are not accepted"),
+        (b"plain text, not a picture", "not a JPEG, PNG or WebP picture"),
+        (jpeg_bytes(640, 480)[:900], "damaged or incomplete"),
+    ],
+)
+def test_not_an_image_is_refused(write_file, settings, content, message):
     path = write_file([article_data("x")])
-    (path.parent / "photos" / "x.jpg").write_text("<svg onload=alert(1)></svg>")
-    with pytest.raises(CommandError, match="not a readable image"):
+    (path.parent / "photos" / "x.jpg").write_bytes(content)
+    with pytest.raises(CommandError, match=message):
         call_command("import_articles", str(path))
     assert not Article.objects.exists()
+    assert not Path(settings.MEDIA_ROOT).exists()
 
 
 def test_duplicate_slugs_in_one_file_are_refused(write_file):
@@ -216,3 +228,66 @@ def test_demo_content_loads_once(settings):
     call_command("load_demo")
     assert Article.objects.count() == count
     assert Article.objects.live().count() >= 12
+
+
+def test_imported_photos_get_renditions_and_lose_location_data(write_file, settings):
+    path = write_file([article_data("x")])
+    (path.parent / "photos" / "x.jpg").write_bytes(
+        photo_bytes(900, 600, gps=True, orientation=8)
+    )
+    call_command("import_articles", str(path))
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (600, 900)
+    assert images.renditions_are_current(photo)
+    with photo.image.open("rb") as handle:
+        assert b"PhoneMaker" not in handle.read()
+
+
+def test_write_failure_removes_rendition_files_too(write_file, settings, monkeypatch):
+    path = write_file([article_data("first"), article_data("second")])
+
+    def fail_on_second_article(article_data_list, stored):
+        real_write(article_data_list[:1], stored)
+        raise RuntimeError("disk full")
+
+    real_write = interchange._write
+    monkeypatch.setattr(interchange, "_write", fail_on_second_article)
+    with pytest.raises(RuntimeError):
+        call_command("import_articles", str(path))
+    assert not Photo.objects.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_licence_and_copyright_travel_with_the_photo(write_file, tmp_path):
+    photo = {
+        **article_data("x")["hero_photo"],
+        "copyright_holder": "Imaginechina",
+        "licence_terms": "Web use only.",
+        "licence_expires_on": "2027-06-30",
+    }
+    call_command(
+        "import_articles", str(write_file([article_data("x", hero_photo=photo)]))
+    )
+    stored = Photo.objects.get()
+    assert (stored.copyright_holder, str(stored.licence_expires_on)) == (
+        "Imaginechina",
+        "2027-06-30",
+    )
+    export = tmp_path / "out" / "export.json"
+    call_command("export_articles", str(export))
+    exported = json.loads(export.read_text())["articles"][0]["hero_photo"]
+    assert exported["licence_expires_on"] == "2027-06-30"
+    assert exported["licence_terms"] == "Web use only."
+
+    # An older file without these fields leaves them as the library has them.
+    call_command("import_articles", str(write_file([article_data("x")], "old.json")))
+    stored.refresh_from_db()
+    assert str(stored.licence_expires_on) == "2027-06-30"
+
+
+def test_bad_licence_date_is_named(write_file):
+    photo = {**article_data("x")["hero_photo"], "licence_expires_on": "June 2027"}
+    with pytest.raises(CommandError, match="hero_photo.licence_expires_on"):
+        call_command(
+            "import_articles", str(write_file([article_data("x", hero_photo=photo)]))
+        )

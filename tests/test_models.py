@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article, PhotoCredit, Section
-from tests.factories import make_article, make_photo
+from articles.models import Article, Photo, PhotoCredit, Section, photo_problems
+from tests.factories import make_article, make_credit, make_photo
 
 Status = Article.Status
 
@@ -106,3 +106,54 @@ def test_photo_records_dimensions_and_fingerprint():
     photo = make_photo()
     assert (photo.width, photo.height) == (64, 36)
     assert len(photo.sha256) == 64
+
+
+@pytest.mark.django_db
+def test_photo_problems_name_what_blocks_publication():
+    credit = make_credit(agency="AFP")
+    assert photo_problems(make_photo(credit=credit)) == []
+    assert photo_problems(None) == []
+    problems = photo_problems(
+        make_photo(
+            alt_text=" ",
+            licence_expires_on=timezone.localdate() - timedelta(days=1),
+        )
+    )
+    assert [p.split(":")[0] for p in problems] == [
+        "The photo has no alt text",
+        "The photo has no credit",
+        f"The photo's licence expired on "
+        f"{timezone.localdate() - timedelta(days=1):%d %b %Y}",
+    ]
+
+
+@pytest.mark.django_db
+def test_licence_querysets_split_expired_from_expiring(settings):
+    settings.NEWSROOM_LICENCE_WARNING_DAYS = 7
+    today = timezone.localdate()
+    expired = make_photo(licence_expires_on=today - timedelta(days=1))
+    last_day = make_photo(licence_expires_on=today)
+    in_a_week = make_photo(licence_expires_on=today + timedelta(days=7))
+    make_photo(licence_expires_on=today + timedelta(days=8))
+    make_photo()
+    assert list(Photo.objects.licence_expired()) == [expired]
+    assert set(Photo.objects.licence_expiring()) == {last_day, in_a_week}
+    assert last_day.is_shown_to_readers and not expired.is_shown_to_readers
+
+
+@pytest.mark.django_db
+def test_hero_photo_is_hidden_from_readers_after_expiry():
+    photo = make_photo(licence_expires_on=timezone.localdate() - timedelta(days=1))
+    article = make_article(hero_photo=photo)
+    assert article.hero_photo == photo
+    assert article.public_hero_photo is None
+
+
+@pytest.mark.django_db
+def test_credit_parts_keep_the_spelling_already_in_use():
+    first = PhotoCredit.objects.for_parts(agency="Imaginechina", distributor="AFP")
+    again = PhotoCredit.objects.for_parts(agency=" IMAGINECHINA", distributor="afp")
+    other = PhotoCredit.objects.for_parts(photographer="Feng  Fei", distributor="Afp")
+    assert again == first
+    assert other.line == "Photo: Feng Fei via AFP"
+    assert PhotoCredit.objects.for_parts() is None

@@ -1,4 +1,7 @@
+import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,7 +16,9 @@ from tests.factories import (
     make_author,
     make_credit,
     make_photo,
+    make_rendered_photo,
     make_section,
+    photo_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +252,142 @@ def test_author_page_lists_their_live_articles(client, changsha_story):
     assert changsha_story.headline in html
     assert "Someone else&#x27;s story" not in html
     get(client, "/authors/nobody/", status=404)
+
+
+@pytest.fixture
+def pictured_story(technology):
+    credit = make_credit(
+        photographer="Feng Fei", agency="Imaginechina", distributor="AFP"
+    )
+    photo = make_rendered_photo(
+        photo_bytes(2000, 1125),
+        credit=credit,
+        alt_text="Robots on a factory floor",
+        caption="A robot line.",
+    )
+    return make_article(
+        headline="Changsha bets on robots",
+        section=technology,
+        hero_photo=photo,
+        authors=[make_author(name="Mei Lin", slug="mei-lin")],
+        tags=["Changsha", "robots"],
+    )
+
+
+def json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_hero_is_a_responsive_picture_loaded_first(client, pictured_story):
+    html = get(client, pictured_story.get_absolute_url()).content.decode()
+    photo = pictured_story.hero_photo
+    figure = html[html.index('<figure class="hero">') : html.index("</figure>")]
+    sizes = 'sizes="(min-width: 752px) 720px, calc(100vw - 2rem)"'
+    webp = ", ".join(
+        f"/media/{item['name']} {item['width']}w" for item in photo.renditions["webp"]
+    )
+    jpeg = ", ".join(
+        f"/media/{item['name']} {item['width']}w" for item in photo.renditions["jpeg"]
+    )
+    assert f'<source type="image/webp" srcset="{webp}" {sizes}>' in figure
+    assert f'srcset="{jpeg}" {sizes}' in figure
+    assert "320w" in webp and "1600w" in webp and ".webp 640w" in webp
+    assert 'width="1600" height="900"' in figure
+    assert 'alt="Robots on a factory floor"' in figure
+    assert 'fetchpriority="high"' in figure
+    assert 'loading="lazy"' not in figure
+    assert "Photo: Feng Fei / Imaginechina via AFP." in figure
+
+
+def test_card_pictures_load_lazily_except_the_lead(client, technology):
+    for _ in range(HOME_LEAD_COUNT + 2):
+        make_article(
+            section=technology, hero_photo=make_rendered_photo(photo_bytes(900, 600))
+        )
+    html = get(client, "/").content.decode()
+    lead = html[html.index('class="card card--lead"') :]
+    lead = lead[: lead.index("</article>")]
+    assert 'type="image/webp"' in lead and 'loading="lazy"' not in lead
+    sections = html[html.index('class="section-block"') :]
+    assert sections.count("<picture>") >= 1
+    assert sections.count("<picture>") == sections.count('loading="lazy"')
+    assert 'sizes="(min-width: 1120px) 254px' in sections
+
+
+def test_article_page_json_ld_describes_article_and_credited_image(
+    client, pictured_story
+):
+    html = get(client, pictured_story.get_absolute_url()).content.decode()
+    data = json_ld(html)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Changsha bets on robots"
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Mei Lin",
+            "url": "http://testserver/authors/mei-lin/",
+        }
+    ]
+    assert data["publisher"]["name"] == "Newsroom"
+    assert data["datePublished"].startswith(
+        pictured_story.publish_at.strftime("%Y-%m-%d")
+    )
+    assert data["dateModified"]
+    image = data["image"][0]
+    assert image["@type"] == "ImageObject"
+    assert image["creditText"] == "Photo: Feng Fei / Imaginechina via AFP"
+    assert image["copyrightHolder"] == {"@type": "Organization", "name": "Imaginechina"}
+    assert image["creator"] == {"@type": "Person", "name": "Feng Fei"}
+    assert image["url"].endswith("-1600w.jpg") and image["width"] == 1600
+    card = pictured_story.hero_photo.renditions["social"]["name"]
+    assert (
+        f'<meta property="og:image" content="http://testserver/media/{card}">' in html
+    )
+
+
+def test_json_ld_cannot_be_broken_out_of(client, technology):
+    headline = '</script><script>alert("x")</script> & <b>'
+    article = make_article(section=technology, headline=headline)
+    html = get(client, article.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert json_ld(html)["headline"] == headline
+
+
+def test_photo_with_expired_licence_is_left_out(client, pictured_story):
+    photo = pictured_story.hero_photo
+    photo.licence_expires_on = timezone.localdate() - timedelta(days=1)
+    photo.save()
+    html = get(client, pictured_story.get_absolute_url()).content.decode()
+    assert '<figure class="hero">' not in html
+    assert "<img" not in html and "<picture" not in html
+    assert "Imaginechina" not in html
+    assert "image" not in json_ld(html)
+    assert 'property="og:image"' not in html
+    assert "Second paragraph" in html or pictured_story.headline in html
+    home = get(client, "/").content.decode()
+    assert pictured_story.headline in home and "<img" not in home
+
+
+def test_photo_is_shown_on_the_last_licensed_day(client, pictured_story):
+    photo = pictured_story.hero_photo
+    photo.licence_expires_on = timezone.localdate()
+    photo.save()
+    html = get(client, pictured_story.get_absolute_url()).content.decode()
+    assert '<figure class="hero">' in html
+
+
+def test_reader_requests_never_make_renditions(client, technology, settings):
+    photo = make_photo(alt_text="Old picture")  # stored before renditions existed
+    article = make_article(section=technology, hero_photo=photo)
+    before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
+    html = get(client, article.get_absolute_url()).content.decode()
+    assert f'<img src="{photo.image.url}" width="64" height="36"' in html
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
+    assert not (Path(settings.MEDIA_ROOT) / "renditions").exists()
+
+
+def test_article_page_with_pictures_costs_the_same_queries(client, pictured_story):
+    assert (
+        _queries_for(client, pictured_story.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    )

@@ -1,0 +1,92 @@
+"""What machines read about an article: JSON-LD NewsArticle and Open Graph."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles import images
+from articles.models import Article, Photo
+
+# As django.utils.html.json_script: nothing in the data can close the <script>.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict) -> SafeString:
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),
+    )
+
+
+def _party(name: str, *, person: bool) -> dict:
+    return {"@type": "Person" if person else "Organization", "name": name}
+
+
+def image_object(photo: Photo, absolute) -> dict:
+    """A schema.org ImageObject carrying the credit exactly as printed."""
+    largest = images.largest_jpeg(photo)
+    url, width, height = (
+        (largest["url"], largest["width"], largest["height"])
+        if largest
+        else (photo.image.url, photo.width, photo.height)
+    )
+    data = {
+        "@type": "ImageObject",
+        "url": absolute(url),
+        "contentUrl": absolute(url),
+        "width": width,
+        "height": height,
+    }
+    if photo.caption:
+        data["caption"] = photo.caption
+    if photo.credit_id:
+        credit = photo.credit
+        data["creditText"] = photo.credit_line
+        if credit.photographer:
+            data["creator"] = _party(credit.photographer, person=True)
+    holder = photo.rights_holder
+    if holder:
+        is_photographer = photo.credit_id and holder == photo.credit.photographer
+        data["copyrightHolder"] = _party(holder, person=bool(is_photographer))
+        data["copyrightNotice"] = f"© {holder}"
+    return data
+
+
+def news_article(article: Article, request) -> dict:
+    absolute = request.build_absolute_uri
+    url = absolute(article.get_absolute_url())
+    modified = max(filter(None, [article.updated_at, article.publish_at]), default=None)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "datePublished": article.publish_at,
+        "dateModified": modified,
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "url": absolute(reverse("articles:home")),
+        },
+    }
+    if article.standfirst:
+        data["description"] = article.standfirst
+    photo = article.public_hero_photo
+    if photo:
+        data["image"] = [image_object(photo, absolute)]
+    return data

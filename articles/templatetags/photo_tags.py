@@ -1,0 +1,23 @@
+from django import template
+
+from articles import images
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/includes/picture.html")
+def picture(photo, sizes, alt="", loading="lazy", priority=False):
+    """A responsive <picture>: WebP with a JPEG fallback, sized by `sizes`.
+
+    Pass loading="eager" (and priority=True for the page's main picture) for
+    pictures above the fold; everything else loads lazily.
+    """
+    if not photo:
+        return {"sources": None}
+    return {
+        "sources": images.picture_sources(photo),
+        "sizes": sizes,
+        "alt": alt,
+        "loading": loading,
+        "priority": priority,
+    }

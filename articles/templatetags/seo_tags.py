@@ -1,0 +1,22 @@
+from django import template
+
+from articles import images, seo
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/includes/article_meta.html", takes_context=True)
+def article_meta(context, article):
+    """Open Graph tags and JSON-LD NewsArticle for an article page's <head>."""
+    request = context["request"]
+    photo = article.public_hero_photo
+    card = images.social_card(photo) if photo else None
+    return {
+        "article": article,
+        "site_name": context.get("site_name", ""),
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "photo": photo,
+        "card_url": request.build_absolute_uri(card["url"]) if card else "",
+        "card": card,
+        "json_ld": seo.json_ld_script(seo.news_article(article, request)),
+    }

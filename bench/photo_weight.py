@@ -1,0 +1,128 @@
+"""How many bytes of pictures a reader's browser downloads for an article page.
+
+Runs every demo photo (and a 12-megapixel phone-sized picture) through the same
+upload and rendition code as the admin, then picks from the hero's srcset the
+way browsers do: the smallest candidate at least as wide as the slot (from the
+template's `sizes`) times the device pixel ratio. Prints bytes per viewport
+against the original file. No database is needed.
+
+    .venv/bin/python bench/photo_weight.py
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from PIL import Image  # noqa: E402
+
+from articles import images  # noqa: E402
+
+DEMO = ROOT / "articles" / "demo" / "photos"
+META = {
+    "artist": "Feng Fei",
+    "credit": "Photo: Feng Fei / Imaginechina via AFP",
+    "source": "AFP",
+    "copyright": "© Imaginechina",
+}
+# Viewport width (CSS px), device pixel ratio.
+VIEWPORTS = [(390, 1), (390, 3), (768, 2), (1440, 1), (1440, 2)]
+
+
+def hero_slot(viewport: int) -> float:
+    """The hero's width in CSS px, as its `sizes` attribute says:
+    "(min-width: 752px) 720px, calc(100vw - 2rem)"."""
+    return 720 if viewport >= 752 else viewport - 32
+
+
+def pick(candidates: list[tuple[int, int, bytes]], needed: float):
+    for candidate in candidates:
+        if candidate[0] >= needed:
+            return candidate
+    return candidates[-1]
+
+
+def phone_picture() -> bytes:
+    """A 12-megapixel picture that compresses about as badly as a phone photo:
+    a demo picture enlarged, with coarse and fine grain on top."""
+    size = (4032, 2268)
+    base = Image.open(DEMO / "port-gantry-cranes.jpg").convert("RGB").resize(size)
+    coarse = Image.effect_noise((size[0] // 6, size[1] // 6), 60).resize(size)
+    fine = Image.effect_noise(size, 25)
+    picture = Image.blend(base, Image.merge("RGB", [coarse] * 3), 0.25)
+    picture = Image.blend(picture, Image.merge("RGB", [fine] * 3), 0.1)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def measure(name: str, data: bytes) -> dict:
+    start = time.perf_counter()
+    prepared = images.prepare_image(io.BytesIO(data), name)
+    made = images.render(prepared.content, META)
+    seconds = time.perf_counter() - start
+    row = {
+        "name": name,
+        "original": len(data),
+        "seconds": seconds,
+        "size": f"{prepared.width}×{prepared.height}",
+    }
+    for viewport, dpr in VIEWPORTS:
+        needed = hero_slot(viewport) * dpr
+        webp = pick(made["webp"], needed)
+        jpeg = pick(made["jpeg"], needed)
+        row[(viewport, dpr)] = (webp[0], len(webp[2]), len(jpeg[2]))
+    return row
+
+
+def main() -> None:
+    rows = [measure(p.name, p.read_bytes()) for p in sorted(DEMO.glob("*.jpg"))]
+    rows.append(measure("phone-12mp.jpg", phone_picture()))
+    lines = [
+        "Hero picture bytes per page view (WebP chosen from srcset; JPEG fallback)",
+        "",
+    ]
+    header = f"{'photo':34} {'original':>10} " + " ".join(
+        f"{f'{v}px@{d}x':>16}" for v, d in VIEWPORTS
+    )
+    lines.append(header)
+    for row in rows:
+        cells = " ".join(f"{row[k][1]:>8,} ({row[k][0]:>4}w)" for k in VIEWPORTS)
+        lines.append(f"{row['name']:34} {row['original']:>10,} {cells}")
+    demo = rows[:-1]
+    for viewport, dpr in VIEWPORTS[:2]:
+        ratio = statistics.median(r[(viewport, dpr)][1] / r["original"] for r in demo)
+        lines.append(
+            f"median over demo photos, {viewport}px at DPR {dpr}: WebP is "
+            f"{ratio:.0%} of the original"
+        )
+    phone = rows[-1]
+    lines.append(
+        f"phone-sized picture ({phone['size']}): original {phone['original']:,} B; "
+        f"390px@1x {phone[(390, 1)][1]:,} B, 390px@3x {phone[(390, 3)][1]:,} B "
+        f"(JPEG fallback {phone[(390, 1)][2]:,} / {phone[(390, 3)][2]:,} B)"
+    )
+    lines.append(
+        f"time to check and render one photo: median "
+        f"{statistics.median(r['seconds'] for r in demo) * 1000:.0f} ms (1600×900), "
+        f"{phone['seconds'] * 1000:.0f} ms ({phone['size']})"
+    )
+    report = "\n".join(lines)
+    print(report)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "photo_weight.txt").write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
