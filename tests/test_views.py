@@ -247,3 +247,27 @@ def test_author_page_lists_their_live_articles(client, changsha_story):
     assert changsha_story.headline in html
     assert "Someone else&#x27;s story" not in html
     get(client, "/authors/nobody/", status=404)
+
+
+def test_article_page_costs_one_query_for_all_its_inline_photos(client, technology):
+    photos = [make_photo(credit=make_credit(agency=f"Agency {i}")) for i in range(5)]
+    plain = make_article(section=technology, tags=["a"], body="<p>A.</p>")
+    one = make_article(
+        section=technology,
+        tags=["a"],
+        body=f'<p>A.</p><figure data-photo="{photos[0].pk}"></figure>',
+    )
+    five = make_article(
+        section=technology,
+        tags=["a"],
+        body="".join(
+            f'<p>{p.pk}</p><figure data-photo="{p.pk}"></figure>' for p in photos
+        ),
+    )
+    html = get(client, five.get_absolute_url()).content.decode()
+    assert all(f"Agency {i}" in html for i in range(5))
+    assert _queries_for(client, plain.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    # The photos of a body, with their credits, come from one query, made only
+    # when the body has photos.
+    assert _queries_for(client, one.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
+    assert _queries_for(client, five.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
