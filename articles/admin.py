@@ -49,7 +49,14 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Meta.ordering does not apply to an aggregated query: order it again, or the
+        # section picker's pages come in no defined order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Count("articles"))
+            .order_by(*Section._meta.ordering)
+        )
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, section):
