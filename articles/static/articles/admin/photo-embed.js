@@ -33,7 +33,7 @@ const lookup = (url, id) => {
   lookupTimer = setTimeout(async () => {
     const batch = new Map(waiting)
     waiting.clear()
-    let photos = []
+    let photos = null
     try {
       photos = await fetchPhotos(url, { ids: [...batch.keys()].join(",") })
     } catch (error) {
@@ -41,7 +41,8 @@ const lookup = (url, id) => {
       for (const id of batch.keys()) known.delete(id)
     }
     for (const [id, resolve] of batch) {
-      resolve(photos.find((photo) => String(photo.id) === id) || null)
+      // undefined: the library could not be asked; null: the photo is not in it.
+      resolve(photos && (photos.find((photo) => String(photo.id) === id) || null))
     }
   }, 0)
   return promise
@@ -51,8 +52,10 @@ const showPhoto = (dom, photo, id) => {
   dom.classList.toggle("photo-embed--missing", !photo)
   if (photo) {
     dom.innerHTML = photo.figure // rendered and escaped by Django's template
-  } else {
+  } else if (photo === null) {
     dom.textContent = `Photo #${id} is no longer in the photo library. Remove it before saving.`
+  } else {
+    dom.textContent = `Photo #${id} could not be loaded; it is kept in the article.`
   }
 }
 
