@@ -17,10 +17,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from articles import images, workflow
+from articles import body, images, workflow
 from articles.forms import PhotoForm, PhotoUploadForm
 from articles.models import (
     Article,
@@ -36,6 +37,7 @@ from articles.models import (
 )
 from articles.preview import share_url
 from articles.roles import ROLE_NAMES
+from articles.sanitize import PHOTO_ID, sanitize_html
 from articles.views import render_article
 from articles.widgets import TagAutocompleteWidget
 
@@ -45,6 +47,7 @@ Action = ArticleEvent.Action
 # Photos whose credit changes get new renditions at once up to this many; the
 # rest are brought up to date by `manage.py regenerate_renditions`.
 CREDIT_REFRESH_LIMIT = 25
+PHOTO_LIBRARY_PAGE = 30
 
 
 @admin.register(Section)
@@ -55,7 +58,14 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Meta.ordering does not apply to an aggregated query: order it again, or the
+        # section picker's pages come in no defined order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Count("articles"))
+            .order_by(*Section._meta.ordering)
+        )
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, section):
@@ -481,6 +491,23 @@ class RelatedLinkInline(ArticleInline):
     verbose_name_plural = "Pinned related stories (shown first, in this order)"
 
 
+# Live character counts on the article form: field -> (guide, what the guide is for).
+WRITING_GUIDES = {
+    "headline": (
+        60,
+        "Search results show about 60 characters of a title; for a longer "
+        "headline, write a shorter SEO title.",
+    ),
+    "standfirst": (
+        155,
+        "Search results show about 155 characters of it when the SEO description "
+        "is empty.",
+    ),
+    "seo_title": (60, "Search results show about 60 characters."),
+    "seo_description": (155, "Search results show about 155 characters."),
+}
+
+
 class ArticleForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -501,6 +528,58 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        for name, (guide, help_text) in WRITING_GUIDES.items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget.attrs["data-count-guide"] = guide
+                field.help_text = " ".join(filter(None, [field.help_text, help_text]))
+        if "body" in self.fields:
+            self.fields["body"].help_text = (
+                "Headings, emphasis, links, lists, quotes and photos from the photo "
+                "library. Anything else, including formatting pasted from elsewhere, "
+                "is cleaned away on save."
+            )
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            if self.slug_is_locked:
+                self.fields["slug"].widget.attrs["data-slug-locked"] = "true"
+                self.fields["slug"].help_text = (
+                    "The article has been published, so its address no longer "
+                    "follows the headline. If you change it, the old address "
+                    "keeps working and redirects here."
+                )
+            else:
+                self.fields["slug"].help_text = (
+                    "The last part of the article's URL. It follows the headline "
+                    "until the article is first published, unless you type your own."
+                )
+
+    @property
+    def slug_is_locked(self) -> bool:
+        return bool(self.instance.pk and self.instance.first_published_at)
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        if self.slug_is_locked:
+            return self.instance.slug
+        return slugify(self.cleaned_data.get("headline", ""))[:200]
+
+    def clean_body(self):
+        html = sanitize_html(self.cleaned_data.get("body", ""))
+        wanted = set(body.photo_ids(html))
+        if wanted:
+            found = set(
+                Photo.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+            )
+            if missing := sorted(wanted - found):
+                raise ValidationError(
+                    "The body shows photos that are no longer in the photo library "
+                    "(%(ids)s). Remove them from the body and save again.",
+                    params={"ids": ", ".join(f"#{pk}" for pk in missing)},
+                )
+        return html
 
     def clean(self):
         cleaned = super().clean()
@@ -575,7 +654,8 @@ class ArticleAdmin(CompareVersionAdmin):
     list_select_related = ["section", "edited_by"]
     search_fields = ["headline", "standfirst", "bylines__author__name", "tags__name"]
     date_hierarchy = "publish_at"
-    prepopulated_fields = {"slug": ["headline"]}
+    # No prepopulated_fields: articles/admin/article-form.js makes the slug follow
+    # the headline on drafts too, and stop once the article has been published.
     autocomplete_fields = ["section", "hero_photo"]
     readonly_fields = [
         "status",
@@ -648,7 +728,13 @@ class ArticleAdmin(CompareVersionAdmin):
             actions.pop("unpublish_selected", None)
         return actions
 
+    class Media:
+        css = {"all": ["articles/article-body.css", "articles/admin/article-form.css"]}
+        js = ["admin/js/urlify.js", "articles/admin/article-form.js"]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = body.editor_widget()
         if db_field.name == "tags":
             kwargs["widget"] = TagAutocompleteWidget()
         if db_field.name in {"headline", "seo_title", "seo_description"}:
@@ -775,6 +861,11 @@ class ArticleAdmin(CompareVersionAdmin):
                 view(self.preview_view),
                 name="articles_article_preview",
             ),
+            path(
+                "photos/",
+                view(self.photo_library_view),
+                name="articles_article_photos",
+            ),
             *super().get_urls(),
         ]
 
@@ -833,6 +924,39 @@ class ArticleAdmin(CompareVersionAdmin):
         if not workflow.can_view(request.user, article):
             raise PermissionDenied
         return render_article(request, article, preview=True)
+
+    def photo_library_view(self, request):
+        """Photos for the body editor: a search (?q=) or given ids (?ids=3,12)."""
+        if not request.user.has_perm("articles.view_photo"):
+            raise PermissionDenied
+        photos = Photo.objects.select_related("credit")
+        if "ids" in request.GET:
+            ids = [
+                int(part)
+                for part in request.GET["ids"].split(",")[:PHOTO_LIBRARY_PAGE]
+                if PHOTO_ID.fullmatch(part.strip())
+            ]
+            photos = photos.filter(pk__in=ids)
+        else:
+            photo_admin = self.admin_site.get_model_admin(Photo)
+            query = request.GET.get("q", "").strip()
+            photos, _ = photo_admin.get_search_results(request, photos, query)
+            photos = photos[:PHOTO_LIBRARY_PAGE]
+        return JsonResponse(
+            {
+                "photos": [
+                    {
+                        "id": photo.pk,
+                        "thumbnail": photo.image.url,
+                        "caption": photo.caption,
+                        "alt": photo.alt_text,
+                        "credit": photo.credit_line,
+                        "figure": body.render_photo(photo),
+                    }
+                    for photo in photos
+                ]
+            }
+        )
 
     # Revisions: restore through the workflow, never by reverting status ----------
 

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import workflow
+from articles.body import render_body
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.preview import article_for_token
 from articles.related import related_articles
@@ -157,6 +158,7 @@ def _article_response(request, article: Article, *, preview: bool):
     context = {
         "article": article,
         "object": article,
+        "body": render_body(article.body),
         "related": related_articles(article),
         "current_section": article.section.slug,
         "preview": preview,

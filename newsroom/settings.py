@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "reversion_compare",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -142,6 +145,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Tag names keep the case an editor typed ("Hunan province"), but "ai" typed later
 # finds the existing "AI" instead of creating a near-duplicate.
 TAGGIT_CASE_INSENSITIVE = True
+
+# The article body editor's own extensions: the page's body styles and photos from
+# the library. What is stored is decided by articles/sanitize.py, not by this list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/admin/photo-embed.js")],
+        "extensions": {
+            "ArticleBody": html_tags([]),
+            "PhotoEmbed": html_tags(["figure"], {"figure": ["data-photo"]}),
+        },
+    }
+]
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))

@@ -159,3 +159,41 @@ def make_role_user(role: str, username=None, **over):
     user = make_user(username, **over)
     user.groups.add(Group.objects.get(name=role))
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+
+def change_form_data(article, **changes) -> dict:
+    """What the admin change form posts for `article`, with `changes` applied."""
+    article.refresh_from_db()
+    bylines = list(article.bylines.all())
+    links = list(article.related_links.all())
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "section": article.section_id,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "hero_photo": article.hero_photo_id or "",
+        "tags": [t.name for t in article.tags.all()],
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
+        "loaded_version": article.version,
+        "bylines-TOTAL_FORMS": len(bylines),
+        "bylines-INITIAL_FORMS": len(bylines),
+        "related_links-TOTAL_FORMS": len(links),
+        "related_links-INITIAL_FORMS": len(links),
+    }
+    for i, byline in enumerate(bylines):
+        data |= {
+            f"bylines-{i}-id": byline.pk,
+            f"bylines-{i}-article": article.pk,
+            f"bylines-{i}-author": byline.author_id,
+            f"bylines-{i}-position": byline.position,
+        }
+    for i, link in enumerate(links):
+        data |= {
+            f"related_links-{i}-id": link.pk,
+            f"related_links-{i}-from_article": article.pk,
+            f"related_links-{i}-to_article": link.to_article_id,
+            f"related_links-{i}-position": link.position,
+        }
+    return {**data, **changes}

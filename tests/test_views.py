@@ -391,3 +391,27 @@ def test_article_page_with_pictures_costs_the_same_queries(client, pictured_stor
     assert (
         _queries_for(client, pictured_story.get_absolute_url()) == ARTICLE_PAGE_QUERIES
     )
+
+
+def test_article_page_costs_one_query_for_all_its_inline_photos(client, technology):
+    photos = [make_photo(credit=make_credit(agency=f"Agency {i}")) for i in range(5)]
+    plain = make_article(section=technology, tags=["a"], body="<p>A.</p>")
+    one = make_article(
+        section=technology,
+        tags=["a"],
+        body=f'<p>A.</p><figure data-photo="{photos[0].pk}"></figure>',
+    )
+    five = make_article(
+        section=technology,
+        tags=["a"],
+        body="".join(
+            f'<p>{p.pk}</p><figure data-photo="{p.pk}"></figure>' for p in photos
+        ),
+    )
+    html = get(client, five.get_absolute_url()).content.decode()
+    assert all(f"Agency {i}" in html for i in range(5))
+    assert _queries_for(client, plain.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    # The photos of a body, with their credits, come from one query, made only
+    # when the body has photos.
+    assert _queries_for(client, one.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
+    assert _queries_for(client, five.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleEvent
-from tests.factories import make_article, make_role_user, make_section
+from tests.factories import (
+    change_form_data,
+    make_article,
+    make_role_user,
+    make_section,
+)
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
@@ -274,43 +279,6 @@ def test_every_admin_save_makes_a_revision_with_author(client, editor):
     version = reversion.models.Version.objects.get_for_object(article).first()
     assert version.revision.user == editor
     assert version.field_dict["headline"] == "Edited in admin"
-
-
-def change_form_data(article, **changes):
-    article.refresh_from_db()
-    bylines = list(article.bylines.all())
-    links = list(article.related_links.all())
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "section": article.section_id,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "hero_photo": article.hero_photo_id or "",
-        "tags": [t.name for t in article.tags.all()],
-        "seo_title": article.seo_title,
-        "seo_description": article.seo_description,
-        "loaded_version": article.version,
-        "bylines-TOTAL_FORMS": len(bylines),
-        "bylines-INITIAL_FORMS": len(bylines),
-        "related_links-TOTAL_FORMS": len(links),
-        "related_links-INITIAL_FORMS": len(links),
-    }
-    for i, byline in enumerate(bylines):
-        data |= {
-            f"bylines-{i}-id": byline.pk,
-            f"bylines-{i}-article": article.pk,
-            f"bylines-{i}-author": byline.author_id,
-            f"bylines-{i}-position": byline.position,
-        }
-    for i, link in enumerate(links):
-        data |= {
-            f"related_links-{i}-id": link.pk,
-            f"related_links-{i}-from_article": article.pk,
-            f"related_links-{i}-to_article": link.to_article_id,
-            f"related_links-{i}-position": link.position,
-        }
-    return {**data, **changes}
 
 
 # Edit conflicts -----------------------------------------------------------------

@@ -1,0 +1,101 @@
+// Writing aids on the article form: character counts with guidance, the body's word
+// count and reading time, a slug that follows the headline until the article is
+// first published, and a warning before leaving with unsaved changes.
+"use strict";
+{
+  const WORDS_PER_MINUTE = 230;
+  const BLOCKS = "p, h2, h3, h4, li, blockquote, figure, pre, br, hr";
+
+  const countFor = (input, className) => {
+    const output = document.createElement("div");
+    output.className = className;
+    output.id = `${input.id}_count`;
+    const describedBy = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", [describedBy, output.id].filter(Boolean).join(" "));
+    return output;
+  };
+
+  const characterCounts = (form) => {
+    for (const input of form.querySelectorAll("[data-count-guide]")) {
+      const guide = Number(input.dataset.countGuide);
+      const output = countFor(input, "writing-count");
+      input.after(output);
+      const update = () => {
+        const length = Array.from(input.value).length;
+        const over = length - guide;
+        output.textContent =
+          over > 0 ? `${length} / ${guide} characters: ${over} over` : `${length} / ${guide} characters`;
+        output.classList.toggle("writing-count--over", over > 0);
+      };
+      input.addEventListener("input", update);
+      update();
+    }
+  };
+
+  const words = (html) => {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const block of doc.body.querySelectorAll(BLOCKS)) block.after(" ");
+    return (doc.body.textContent.match(/[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu) || []).length;
+  };
+
+  const bodyCount = (form) => {
+    const body = form.querySelector("#id_body");
+    if (!body) return;
+    const output = countFor(body, "writing-count writing-count--body");
+    (body.closest(".flex-container") || body).after(output);
+    const update = () => {
+      const count = words(body.value);
+      const minutes = Math.max(1, Math.ceil(count / WORDS_PER_MINUTE));
+      output.textContent = count
+        ? `${count} ${count === 1 ? "word" : "words"} · about ${minutes} min read`
+        : "0 words";
+    };
+    body.addEventListener("input", update);
+    update();
+  };
+
+  const followingSlug = (form) => {
+    const slug = form.querySelector("#id_slug");
+    const headline = form.querySelector("#id_headline");
+    if (!slug || !headline || !window.URLify) return;
+    const locked = slug.dataset.slugLocked === "true";
+    const maxLength = Number(slug.getAttribute("maxlength")) || 200;
+    const slugify = (text) => window.URLify(text, maxLength, false);
+    let following = !locked && (slug.value === "" || slug.value === slugify(headline.value));
+    headline.addEventListener("input", () => {
+      if (following) slug.value = slugify(headline.value);
+    });
+    slug.addEventListener("input", () => {
+      following = !locked && slug.value === "";
+    });
+  };
+
+  const unsavedWarning = (form) => {
+    const state = () => {
+      const data = new FormData(form);
+      data.delete("csrfmiddlewaretoken");
+      return new URLSearchParams(data).toString();
+    };
+    const saved = state();
+    // After a refused save the form shows changes that are not stored anywhere yet.
+    const refused = document.querySelector(".errornote") !== null;
+    let submitting = false;
+    form.addEventListener("submit", () => {
+      submitting = true;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (submitting || (!refused && state() === saved)) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("article_form");
+    if (!form) return;
+    characterCounts(form);
+    bodyCount(form);
+    followingSlug(form);
+    unsavedWarning(form);
+  });
+}

@@ -1,0 +1,286 @@
+"""The article form in a real browser: Debian's Chromium driven by Playwright.
+
+Playwright never downloads a browser here; it launches the system's Chromium
+(`apt-get install chromium`, done by .ci/run), or the one NEWSROOM_CHROMIUM names.
+"""
+
+import mimetypes
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect, sync_playwright
+
+from articles.models import Article
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_photo,
+    make_section,
+    make_user,
+)
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# The live server runs in a thread of the test process: tests get the transactional
+# database, and the server sees what they write.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("NEWSROOM_CHROMIUM") or shutil.which("chromium")
+    if not path or not Path(path).exists():
+        pytest.fail(
+            "The browser tests need Chromium: apt-get install chromium, or set "
+            "NEWSROOM_CHROMIUM to a Chromium or Chrome executable."
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's synchronous API keeps an event loop on this thread, which Django
+    # takes for async code: it would refuse the tests' own database queries.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    editor = make_user("desk", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(editor)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    # Uploads are served by the web server or a CDN, never by Django.
+    context.route("**/media/**", serve_media)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    assert errors == [], "JavaScript errors on the page"
+
+
+def serve_media(route):
+    relative = route.request.url.split(django_settings.MEDIA_URL, 1)[1]
+    path = Path(django_settings.MEDIA_ROOT) / relative
+    if not path.is_file():
+        route.fulfill(status=404)
+        return
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
+
+
+def editing_area(page: Page):
+    area = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    area.wait_for()
+    return area
+
+
+def choose_section(page: Page, name: str) -> None:
+    page.click(".field-section .select2-selection")
+    page.keyboard.type(name[:4])
+    page.locator(".select2-results__option", has_text=name).click()
+
+
+def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page):
+    make_section(name="Technology", slug="technology")
+    photo = make_photo(
+        caption="Robot arms on a test line in Changsha.",
+        alt_text="Three orange robot arms over a conveyor",
+        credit=make_credit(photographer="Feng Fei", distributor="AFP"),
+    )
+    make_photo(caption="Container ships at dawn")
+
+    page.goto(reverse("admin:articles_article_add"))
+    body = editing_area(page)
+    page.locator("#id_headline").press_sequentially("Robots reach the Xiang River")
+    choose_section(page, "Technology")
+
+    body.click()
+    page.keyboard.type("The city bets on ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("robots")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(" and on cheap space")
+    for _ in "cheap space":
+        page.keyboard.press("Shift+ArrowLeft")
+    page.click(".prose-menubar button[data-name=link]")
+    link_dialog = page.locator("dialog.prose-editor-dialog")
+    link_dialog.locator("input[name=href]").fill("https://example.com/park")
+    link_dialog.locator("button[type=submit]").click()
+    expect(body.locator("a[href='https://example.com/park']")).to_have_text(
+        "cheap space"
+    )
+    page.keyboard.press("End")
+    page.keyboard.type(" by the river.")
+    page.keyboard.press("Enter")
+
+    page.click(".prose-menubar button[data-name=photoEmbed]")
+    library = page.locator("dialog.photo-library")
+    expect(library.locator(".photo-library__photo")).to_have_count(2)
+    library.locator("input[type=search]").fill("robot arms")
+    expect(library.locator(".photo-library__photo")).to_have_count(1)
+    library.locator(".photo-library__photo").click()
+    expect(library).to_have_count(0)
+    in_editor = body.locator(".photo-embed figure")
+    expect(in_editor.locator("figcaption")).to_have_text(
+        "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
+    )
+    page.keyboard.type("Below the photo.")
+
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_contain_text("was added")
+    article = Article.objects.get()
+    assert article.slug == "robots-reach-the-xiang-river"
+    assert article.body == (
+        "<p>The city bets on <strong>robots</strong> and on "
+        '<a href="https://example.com/park" rel="noopener noreferrer">cheap space</a>'
+        f' by the river.</p><figure data-photo="{photo.pk}"></figure>'
+        "<p>Below the photo.</p>"
+    )
+    # Reopened, the editor shows the photo again from its reference.
+    expect(editing_area(page).locator(".photo-embed figcaption")).to_contain_text(
+        "Photo: Feng Fei via AFP."
+    )
+    editor_figure = page.locator(".photo-embed figure").inner_html()
+
+    page.goto(reverse("admin:articles_article_preview", args=[article.pk]))
+    rendered = page.locator(".article__body")
+    expect(rendered.locator("strong")).to_have_text("robots")
+    expect(rendered.locator("a")).to_have_attribute("href", "https://example.com/park")
+    image = rendered.locator("figure.inline-photo img")
+    expect(image).to_have_attribute("src", photo.image.url)
+    expect(image).to_have_attribute("alt", "Three orange robot arms over a conveyor")
+    expect(rendered.locator("figure figcaption")).to_have_text(
+        "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
+    )
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 64
+    assert rendered.locator("figure").inner_html() == editor_figure
+    assert rendered.inner_text().endswith("Below the photo.")
+
+
+def test_character_counts_and_reading_time_update_while_typing(page):
+    page.goto(reverse("admin:articles_article_add"))
+    body = editing_area(page)
+    headline_count = page.locator("#id_headline_count")
+    expect(headline_count).to_have_text("0 / 60 characters")
+    page.locator("#id_headline").press_sequentially("Changsha bets on robots")
+    expect(headline_count).to_have_text("23 / 60 characters")
+    page.locator("#id_headline").press_sequentially(
+        " as Hunan chases an edge in artificial intelligence"
+    )
+    expect(headline_count).to_have_text("74 / 60 characters: 14 over")
+    expect(headline_count).to_have_class("writing-count writing-count--over")
+
+    page.click("summary:has-text('Search engines')")
+    page.locator("#id_seo_description").fill("Robots. " * 20)
+    expect(page.locator("#id_seo_description_count")).to_have_text(
+        "160 / 155 characters: 5 over"
+    )
+
+    body_count = page.locator("#id_body_count")
+    expect(body_count).to_have_text("0 words")
+    body.click()
+    page.keyboard.type("One two three.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Four.")
+    expect(body_count).to_have_text("4 words · about 1 min read")
+    page.evaluate(
+        """() => {
+            const body = document.querySelector("#id_body")
+            body.value = "<p>" + "word ".repeat(700) + "</p>"
+            body.dispatchEvent(new Event("input", { bubbles: true }))
+        }"""
+    )
+    expect(body_count).to_have_text("700 words · about 4 min read")
+
+
+def test_slug_follows_the_headline_until_first_publication(page):
+    section = make_section(name="Technology", slug="technology")
+    draft = make_article(
+        section=section,
+        headline="Old headline",
+        slug="old-headline",
+        status=Article.Status.DRAFT,
+        publish_at=None,
+    )
+    page.goto(reverse("admin:articles_article_change", args=[draft.pk]))
+    editing_area(page)
+    page.locator("#id_headline").fill("")
+    page.locator("#id_headline").press_sequentially("Robots, again: the sequel")
+    expect(page.locator("#id_slug")).to_have_value("robots-again-the-sequel")
+    page.locator("#id_slug").fill("robots-sequel")
+    page.locator("#id_headline").press_sequentially("!")
+    expect(page.locator("#id_slug")).to_have_value("robots-sequel")
+
+    published = make_article(
+        section=section,
+        headline="Published headline",
+        slug="published-headline",
+        status=Article.Status.UNPUBLISHED,
+        first_published_at=timezone.now(),
+    )
+    page.goto(reverse("admin:articles_article_change", args=[published.pk]))
+    editing_area(page)
+    page.locator("#id_headline").press_sequentially(" changed")
+    expect(page.locator("#id_slug")).to_have_value("published-headline")
+
+
+def test_leaving_with_unsaved_changes_asks_first_but_saving_does_not(page):
+    article = make_article(status=Article.Status.DRAFT, publish_at=None)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    asked = []  # every warning is answered "stay on this page"
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    page.goto(url)
+    editing_area(page)
+    page.click("text=View site")
+    page.wait_for_url("**/")
+    assert asked == []
+
+    page.goto(url)
+    editing_area(page).click()
+    page.keyboard.type("A saved sentence.")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert asked == []
+    article.refresh_from_db()
+    assert "A saved sentence." in article.body
+
+    editing_area(page).click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" An unsaved one.")
+    with page.expect_event("dialog"):
+        page.click("text=View site")
+    assert asked == ["beforeunload"]
+    expect(editing_area(page)).to_contain_text("An unsaved one.")
+    assert page.url.endswith(url)
