@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
+from articles import related
 from articles.models import (
     Article,
     Author,
@@ -317,6 +318,7 @@ def _write(articles: list[ArticleData], stored: list[str]) -> ImportResult:
             for position, name in enumerate(data.authors)
         )
         article.tags.set(data.tags, clear=True)
+        related.refresh_for(article)
         saved[data.slug] = article
         (result.created if created else result.updated).append(data.slug)
     for data in articles:

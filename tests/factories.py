@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from articles import related
 from articles.models import Article, Author, Byline, Photo, PhotoCredit, Section
 
 _counter = itertools.count(1)
@@ -67,6 +68,7 @@ def make_article(*, tags=(), authors=(), **over) -> Article:
         Byline.objects.create(article=article, author=author, position=position)
     if tags:
         article.tags.add(*tags)
+    related.refresh_for(article)
     return article
 
 

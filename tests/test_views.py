@@ -18,7 +18,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_QUERIES = 6
+ARTICLE_PAGE_QUERIES = 7
 
 
 @pytest.fixture
