@@ -124,9 +124,9 @@ def automatic_candidates(
     scores = dict(ranked)
     found = Article.objects.live().filter(pk__in=scores).select_related("section")
     by_id = {candidate.pk: candidate for candidate in found}
-    candidates = [
-        Candidate(by_id[pk], score) for pk, score in ranked if pk in by_id
-    ][:limit]
+    candidates = [Candidate(by_id[pk], score) for pk, score in ranked if pk in by_id][
+        :limit
+    ]
     if explain and candidates:
         shared: dict[int, list[Tag]] = {}
         for article_id, tag_id in RelatedIndexEntry.objects.filter(

@@ -106,7 +106,9 @@ def _ensure_tags(count: int, rng: random.Random) -> list[Tag]:
         seen.add(name.lower())
         names.append(name)
     missing = [
-        Tag(name=name, slug=slugify(name)) for name in names if name.lower() not in existing
+        Tag(name=name, slug=slugify(name))
+        for name in names
+        if name.lower() not in existing
     ]
     Tag.objects.bulk_create(missing, batch_size=BATCH)
     by_name = {tag.name.lower(): tag for tag in Tag.objects.filter(name__in=names)}
@@ -125,7 +127,9 @@ def _ensure_rows(model, names: list[str]) -> list:
 
 
 def _zipf_cumulative(count: int, exponent: float = 1.0) -> list[float]:
-    return list(itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1)))
+    return list(
+        itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1))
+    )
 
 
 def seed_archive(
@@ -140,7 +144,9 @@ def seed_archive(
     rng = random.Random(seed + Article.objects.count())
     vocabulary = _ensure_tags(tags, rng)
     sections = _ensure_rows(Section, SECTIONS)
-    authors = _ensure_rows(Author, [f"{_invented_name(rng)} Reporter" for _ in range(60)])
+    authors = _ensure_rows(
+        Author, [f"{_invented_name(rng)} Reporter" for _ in range(60)]
+    )
     article_type = ContentType.objects.get_for_model(Article)
     cumulative = _zipf_cumulative(len(vocabulary))
     total_weight = cumulative[-1]
