@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -141,6 +142,30 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "Pinned related stories (shown first, in this order)"
 
 
+class TagFilter(admin.SimpleListFilter):
+    """Filter by one tag, chosen from the tag list's article counts.
+
+    A newsroom has thousands of tags; listing them all in the sidebar made the
+    article list slow and unusable, so only the chosen tag is shown here.
+    """
+
+    title = "tag"
+    parameter_name = "tags__id__exact"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        tag = Tag.objects.filter(pk=value).first() if (value or "").isdigit() else None
+        return [(str(tag.pk), tag.name)] if tag else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters("A tag is chosen by its number.")
+        return queryset.filter(tags__id=value)
+
+
 def candidates_table(candidates, actions=None):
     """Rows of automatic related stories with their score and shared tags."""
     rows = format_html_join(
@@ -172,7 +197,7 @@ def candidates_table(candidates, actions=None):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "status", "publish_at", "byline", "live"]
-    list_filter = ["status", "section", "authors", "tags"]
+    list_filter = ["status", "section", "authors", TagFilter]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst"]
     date_hierarchy = "publish_at"
@@ -421,7 +446,10 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.display(description="Articles", ordering="usage")
     def usage(self, tag):
-        return tag.usage
+        url = reverse("admin:articles_article_changelist")
+        return format_html(
+            '<a href="{}?tags__id__exact={}">{}</a>', url, tag.pk, tag.usage
+        )
 
     @admin.display(description="Page")
     def public_page(self, tag):
