@@ -287,6 +287,8 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "publish_at"], name="article_section_idx"
             ),
+            # Newest first across every status: the admin list and its dates.
+            models.Index(fields=["publish_at", "id"], name="article_publish_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -127,7 +127,8 @@ def test_excluded_candidate_never_appears(archive):
 
 
 @pytest.mark.parametrize(
-    "status", [Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED]
+    "status",
+    [Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED],
 )
 def test_article_that_is_not_live_never_appears(archive, status):
     make_article(headline="Not live", tags=["Changsha", "robots"], status=status)

@@ -82,9 +82,7 @@ def test_merging_several_tags_keeps_one_copy_and_chains_redirects(admin_client):
     }
     newer = make_article(tags=["Hong Kong SAR"])
     merge(admin_client, [survivor, *newer.tags.all()], newer.tags.get())
-    assert set(
-        TagRedirect.objects.values_list("old_slug", "tag__name").distinct()
-    ) == {
+    assert set(TagRedirect.objects.values_list("old_slug", "tag__name").distinct()) == {
         ("hk", "Hong Kong SAR"),
         ("hongkong", "Hong Kong SAR"),
         ("hong-kong", "Hong Kong SAR"),
@@ -153,7 +151,10 @@ def test_renaming_a_tag_keeps_its_old_address(client, admin_client):
     assert response.status_code == 302
     moved = client.get("/tags/hunan/")
     assert (moved.status_code, moved["Location"]) == (301, "/tags/hunan-province/")
-    assert "<h1>Hunan province</h1>" in client.get("/tags/hunan-province/").content.decode()
+    assert (
+        "<h1>Hunan province</h1>"
+        in client.get("/tags/hunan-province/").content.decode()
+    )
 
 
 def test_seed_archive_builds_a_skewed_archive():
