@@ -85,7 +85,9 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     for start in range(0, len(keep), CHUNK):
         TaggedItem.objects.filter(pk__in=keep[start : start + CHUNK]).update(tag=into)
     TagRedirect.objects.filter(tag_id__in=merged_ids).update(tag=into)
-    TagRedirect.objects.filter(old_slug=into.slug).delete()
+    TagRedirect.objects.filter(
+        old_slug__in=[into.slug, *(tag.slug for tag in merged)]
+    ).delete()
     TagRedirect.objects.bulk_create(
         [TagRedirect(old_slug=tag.slug, tag=into) for tag in merged]
     )

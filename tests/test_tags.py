@@ -177,3 +177,15 @@ def test_seed_archive_builds_a_skewed_archive():
     assert live - indexed == set()
     call_command("seed_archive", articles=10, tags=80, no_progress=True)
     assert Article.objects.count() == 610
+
+
+def test_tag_reusing_an_old_address_can_itself_be_merged_away(client, admin_client):
+    make_article(tags=["AI", "robots"])
+    ai, robots = Tag.objects.get(name="AI"), Tag.objects.get(name="robots")
+    merge(admin_client, [ai, robots], robots)
+    again = make_article(tags=["AI"])
+    assert Tag.objects.get(name="AI").slug == "ai"
+    assert client.get("/tags/ai/").status_code == 200
+    merge(admin_client, [Tag.objects.get(name="AI"), robots], robots)
+    assert tag_names(again) == ["robots"]
+    assert client.get("/tags/ai/")["Location"] == "/tags/robots/"

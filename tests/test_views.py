@@ -249,3 +249,20 @@ def test_author_page_lists_their_live_articles(client, changsha_story):
     assert changsha_story.headline in html
     assert "Someone else&#x27;s story" not in html
     get(client, "/authors/nobody/", status=404)
+
+
+def test_tag_page_is_newest_first_paginated_with_a_feed_link(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    now = timezone.now()
+    for days in (3, 1, 2):
+        make_article(
+            headline=f"{days} days ago",
+            tags=["Changsha"],
+            publish_at=now - timedelta(days=days),
+        )
+    html = get(client, "/tags/changsha/").content.decode()
+    assert html.index("1 days ago") < html.index("2 days ago")
+    assert "3 days ago" not in html and "Page 1 of 2" in html
+    assert "3 days ago" in get(client, "/tags/changsha/?page=2").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/feeds/tags/changsha/"' in html
