@@ -310,7 +310,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _action_button(self, article, verb, candidate, label):
         return format_html(
-            '<button type="submit" class="button" name="verb" form="related-actions" '
+            '<button type="submit" class="button" form="related-actions" '
             'formaction="{}">{}</button>',
             reverse(
                 "admin:articles_article_related_action",
