@@ -40,6 +40,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -52,6 +53,8 @@ HALF_LIFE_DAYS = 365
 # Articles nearest in time taken from each tag (half before, half after).
 NEAREST_PER_TAG = 400
 REBUILD_BATCH = 2000
+LIVE_COUNT_KEY = "related:live-articles"
+LIVE_COUNT_SECONDS = 600
 
 
 @dataclass
@@ -142,19 +145,33 @@ def automatic_candidates(
 
 
 def tag_weights(tag_ids: Iterable[int]) -> dict[int, float]:
-    """Inverse document frequency of each tag among articles with a live status."""
+    """Inverse document frequency of each tag among articles with a live status.
+
+    The number of live articles only sets the scale of the weights and changes
+    slowly, so it is cached for LIVE_COUNT_SECONDS; on a miss it is counted in
+    the same query, which keeps an article page's query count fixed.
+    """
     tag_ids = list(tag_ids)
     entries = RelatedIndexEntry._meta.db_table
-    articles = Article._meta.db_table
     sql = (
         f"SELECT tag_id, COUNT(*) FROM {entries} "
-        f"WHERE tag_id IN ({', '.join(['%s'] * len(tag_ids))}) GROUP BY tag_id "
-        f"UNION ALL SELECT NULL, COUNT(*) FROM {articles} WHERE status IN (%s, %s)"
+        f"WHERE tag_id IN ({', '.join(['%s'] * len(tag_ids))}) GROUP BY tag_id"
     )
+    params: list = list(tag_ids)
+    total = cache.get(LIVE_COUNT_KEY)
+    if total is None:
+        sql += (
+            f" UNION ALL SELECT NULL, COUNT(*) FROM {Article._meta.db_table} "
+            "WHERE status IN (%s, %s)"
+        )
+        params += list(Article.LIVE_STATUSES)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*tag_ids, *Article.LIVE_STATUSES])
+        cursor.execute(sql, params)
         counts = dict(cursor.fetchall())
-    total = max(counts.pop(None, 0), 1)
+    if total is None:
+        total = counts.pop(None, 0)
+        cache.set(LIVE_COUNT_KEY, total, LIVE_COUNT_SECONDS)
+    total = max(total, 1)
     return {pk: math.log(1 + total / max(counts.get(pk, 0), 1)) for pk in tag_ids}
 
 
