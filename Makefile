@@ -52,3 +52,8 @@ lock: install
 	$(VENV)/bin/pip install --quiet pip-tools
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+# Related stories, tag pages and the admin list at 1k, 10k and 100k articles, in a
+# database of the benchmark's own (SQLite; PostgreSQL when DATABASE_URL is set).
+bench: install
+	$(PY) bench/related_bench.py $(BENCH_ARGS)

@@ -17,7 +17,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import images
+from articles import images, related
 from articles.models import (
     Article,
     Author,
@@ -347,6 +347,7 @@ def _write(articles: list[ArticleData], stored: list[str]) -> ImportResult:
             for position, name in enumerate(data.authors)
         )
         article.tags.set(data.tags, clear=True)
+        related.refresh_for(article)
         saved[data.slug] = article
         (result.created if created else result.updated).append(data.slug)
     for data in articles:

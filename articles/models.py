@@ -456,6 +456,8 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "publish_at"], name="article_section_idx"
             ),
+            # Newest first across every status: the admin list and its dates.
+            models.Index(fields=["publish_at", "id"], name="article_publish_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -631,3 +633,71 @@ reversion.register(Article, follow=["bylines", "related_links", "tagged_items"])
 reversion.register(Byline)
 reversion.register(RelatedLink)
 reversion.register(TaggedItem)
+
+
+class RelatedExclusion(models.Model):
+    """An automatic related story an editor has ruled out for one article."""
+
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_exclusions"
+    )
+    to_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"], name="unique_related_exclusion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_article} ↛ {self.to_article}"
+
+
+class RelatedIndexEntry(models.Model):
+    """One article with a live status under one of its tags, for related scoring.
+
+    A copy of the tagging with the article's section and publication time, kept
+    in step by `articles.related.refresh_for()`, so that the articles nearest in
+    time under a tag come straight off one index instead of a join across the
+    whole archive.
+    """
+
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_index_entries"
+    )
+    section_id = models.BigIntegerField()
+    published_ts = models.BigIntegerField(help_text="Publication time, Unix seconds.")
+
+    class Meta:
+        ordering = ["tag", "-published_ts"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "tag"], name="unique_related_index_entry"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "published_ts", "article", "section_id"],
+                name="related_tag_time_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} under {self.tag_id}"
+
+
+class TagRedirect(models.Model):
+    """The address of a merged or re-slugged tag, answered with a 301 to its heir."""
+
+    old_slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"/tags/{self.old_slug}/ → {self.tag}"

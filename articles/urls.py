@@ -1,11 +1,13 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/tags/<slug:slug>/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),

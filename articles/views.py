@@ -6,13 +6,14 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import workflow
 from articles.body import render_body
-from articles.models import Article, ArticleRedirect, Author, Section
+from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
 
@@ -89,12 +90,25 @@ class SectionView(ArticleListView):
 class TagView(ArticleListView):
     allow_empty = False  # a tag with no live articles has no public page
 
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            moved = get_object_or_404(
+                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
+            )
+            return redirect("articles:tag", moved.tag.slug, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def filter_articles(self, articles):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kind="tag", **kwargs)
+        return super().get_context_data(
+            heading=self.tag.name,
+            kind="tag",
+            feed_url=reverse("articles:tag_feed", args=[self.tag.slug]),
+            **kwargs,
+        )
 
 
 class AuthorView(ArticleListView):

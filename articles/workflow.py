@@ -33,6 +33,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
+from articles import related
 from articles.models import (
     Article,
     ArticleEvent,
@@ -240,6 +241,7 @@ def _move(
             comment=comment,
         )
         article.refresh_from_db()
+        related.refresh_for(article)
         reversion.add_to_revision(article)
         reversion.set_user(actor)
         reversion.set_comment(Action(action).label)
@@ -308,6 +310,7 @@ def _apply(article: Article, revision: Revision) -> None:
     _revert(article, revision)
     Article.objects.filter(pk=article.pk).update(**workflow)
     article.refresh_from_db()
+    related.refresh_for(article)
     if article.first_published_at:
         ArticleRedirect.remember(old_path, article)
 

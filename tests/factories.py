@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from articles import images
+from articles import images, related
 from articles.models import Article, Author, Byline, Photo, PhotoCredit, Section
 
 _counter = itertools.count(1)
@@ -142,6 +142,7 @@ def make_article(*, tags=(), authors=(), **over) -> Article:
         Byline.objects.create(article=article, author=author, position=position)
     if tags:
         article.tags.add(*tags)
+    related.refresh_for(article)
     return article
 
 

@@ -159,3 +159,64 @@ def test_every_model_has_working_admin_pages(admin_client, name):
         == 200
     )
     assert admin_client.get(reverse(f"admin:articles_{name}_add")).status_code == 200
+
+
+def test_article_list_drills_down_by_year(admin_client):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    for year in (2019, 2021):
+        make_article(
+            headline=f"Story of {year}",
+            publish_at=timezone.make_aware(datetime(year, 5, 1, 9)),
+        )
+    url = reverse("admin:articles_article_changelist")
+    html = admin_client.get(url).content.decode()
+    for year in (2019, 2020, 2021):
+        assert f"?publish_at__year={year}" in html
+    html = admin_client.get(url + "?publish_at__year=2019").content.decode()
+    assert "Story of 2019" in html and "Story of 2021" not in html
+    assert "publish_at__month=5" in html
+
+
+def test_article_change_page_explains_automatic_candidates(admin_client):
+    article = make_article(headline="Changsha robots", tags=["Changsha", "China"])
+    make_article(headline="Also Changsha", tags=["Changsha"])
+    html = admin_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    table = html[html.index('class="related-candidates"') :]
+    assert "Also Changsha" in table and "<td>Changsha</td>" in table
+
+
+def test_editor_pins_and_excludes_candidates(admin_client, client):
+    article = make_article(headline="Changsha robots", tags=["Changsha", "China"])
+    near = make_article(headline="Changsha factories", tags=["Changsha"])
+    far = make_article(headline="Beijing weather", tags=["China"])
+    page = reverse("admin:articles_article_related", args=[article.pk])
+    html = admin_client.get(page).content.decode()
+    assert "Changsha factories" in html and "Beijing weather" in html
+
+    def act(verb, other):
+        url = reverse(
+            "admin:articles_article_related_action", args=[article.pk, verb, other.pk]
+        )
+        return admin_client.post(url, follow=True)
+
+    assert "is pinned" in act("pin", far).content.decode()
+    assert "will not be suggested" in act("exclude", near).content.decode()
+    public = client.get(article.get_absolute_url()).content.decode()
+    related = public[public.index("Related stories") :]
+    assert "Beijing weather" in related and "Changsha factories" not in related
+    act("allow", near)
+    public = client.get(article.get_absolute_url()).content.decode()
+    assert "Changsha factories" in public[public.index("Related stories") :]
+    assert (
+        admin_client.get(
+            reverse(
+                "admin:articles_article_related_action", args=[article.pk, "pin", 1]
+            )
+        ).status_code
+        == 405
+    )

@@ -23,7 +23,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_QUERIES = 6
+# The article with its section, photo and credit; bylines; tags; navigation;
+# pinned related stories; tag weights; candidate ranking; candidate articles.
+ARTICLE_PAGE_QUERIES = 8
 
 
 @pytest.fixture
@@ -171,6 +173,7 @@ def test_article_page_query_count_does_not_grow_with_tags_or_related(
     client, technology
 ):
     few = make_article(section=technology, tags=["a", "b"])
+    make_article(tags=["b"])
     many_tags = [f"tag {i}" for i in range(10)]
     many = make_article(
         section=technology, tags=many_tags, authors=[make_author(), make_author()]
@@ -388,6 +391,7 @@ def test_reader_requests_never_make_renditions(client, technology, settings):
 
 
 def test_article_page_with_pictures_costs_the_same_queries(client, pictured_story):
+    make_article(tags=["Changsha"], hero_photo=make_photo())  # a related story
     assert (
         _queries_for(client, pictured_story.get_absolute_url()) == ARTICLE_PAGE_QUERIES
     )
@@ -415,3 +419,20 @@ def test_article_page_costs_one_query_for_all_its_inline_photos(client, technolo
     # when the body has photos.
     assert _queries_for(client, one.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
     assert _queries_for(client, five.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
+
+
+def test_tag_page_is_newest_first_paginated_with_a_feed_link(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    now = timezone.now()
+    for days in (3, 1, 2):
+        make_article(
+            headline=f"{days} days ago",
+            tags=["Changsha"],
+            publish_at=now - timedelta(days=days),
+        )
+    html = get(client, "/tags/changsha/").content.decode()
+    assert html.index("1 days ago") < html.index("2 days ago")
+    assert "3 days ago" not in html and "Page 1 of 2" in html
+    assert "3 days ago" in get(client, "/tags/changsha/?page=2").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/feeds/tags/changsha/"' in html
