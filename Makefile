@@ -42,18 +42,16 @@ check: install
 reset-db:
 	rm -f db.sqlite3
 
-# Measurements (not tests): each script in bench/ prints its figures and saves
-# them in bench-results/.
-bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
-
 # Recompile requirements.lock from pyproject.toml after changing dependencies.
 lock: install
 	$(VENV)/bin/pip install --quiet pip-tools
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
-# Related stories, tag pages and the admin list at 1k, 10k and 100k articles, in a
-# database of the benchmark's own (SQLite; PostgreSQL when DATABASE_URL is set).
+# Measurements, not tests; each prints its figures and saves them in bench-results/.
+# photo_weight: bytes a phone downloads for article images versus the originals.
+# related_bench: related stories, tag pages and the admin list at 1k, 10k and 100k
+# articles, in a database of its own (SQLite; PostgreSQL when DATABASE_URL is set).
 bench: install
+	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
