@@ -5,6 +5,24 @@ from django.urls import reverse_lazy
 from taggit.utils import edit_string_for_tags, parse_tags
 
 
+def select2_media(script: str) -> forms.Media:
+    """The admin's bundled Select2, with the script that sets one picker up."""
+    return forms.Media(
+        js=[
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/vendor/select2/select2.full.min.js",
+            "admin/js/jquery.init.js",
+            script,
+        ],
+        css={
+            "screen": [
+                "admin/css/vendor/select2/select2.min.css",
+                "admin/css/autocomplete.css",
+            ]
+        },
+    )
+
+
 class TagAutocompleteWidget(forms.SelectMultiple):
     """Tag picker that suggests existing tags and still lets editors type new ones.
 
@@ -29,20 +47,7 @@ class TagAutocompleteWidget(forms.SelectMultiple):
 
     @property
     def media(self):
-        return forms.Media(
-            js=[
-                "admin/js/vendor/jquery/jquery.min.js",
-                "admin/js/vendor/select2/select2.full.min.js",
-                "admin/js/jquery.init.js",
-                "articles/admin/tag-autocomplete.js",
-            ],
-            css={
-                "screen": [
-                    "admin/css/vendor/select2/select2.min.css",
-                    "admin/css/autocomplete.css",
-                ]
-            },
-        )
+        return select2_media("articles/admin/tag-autocomplete.js")
 
     @staticmethod
     def names(value) -> list[str]:
@@ -94,20 +99,7 @@ class CreditPartWidget(forms.Select):
 
     @property
     def media(self):
-        return forms.Media(
-            js=[
-                "admin/js/vendor/jquery/jquery.min.js",
-                "admin/js/vendor/select2/select2.full.min.js",
-                "admin/js/jquery.init.js",
-                "articles/admin/credit-autocomplete.js",
-            ],
-            css={
-                "screen": [
-                    "admin/css/vendor/select2/select2.min.css",
-                    "admin/css/autocomplete.css",
-                ]
-            },
-        )
+        return select2_media("articles/admin/credit-autocomplete.js")
 
     def format_value(self, value):
         return [value] if value else []
