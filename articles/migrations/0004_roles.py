@@ -9,7 +9,7 @@ ROLES = {
             "add_relatedlink", "change_relatedlink", "delete_relatedlink",
             "view_relatedlink", "view_section", "view_author",
             "add_photo", "change_photo", "view_photo",
-            "add_photocredit", "view_photocredit", "view_articleevent",
+            "add_photocredit", "view_photocredit",
         ],
         "taggit": ["add_tag", "view_tag", "add_taggeditem", "change_taggeditem",
                    "delete_taggeditem", "view_taggeditem"],
