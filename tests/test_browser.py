@@ -81,7 +81,8 @@ def page(browser, live_server, settings):
     # Uploads are served by the web server or a CDN, never by Django.
     context.route("**/media/**", serve_media)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: a loaded two-core CI machine can take seconds to serve a page.
+    page.set_default_timeout(30_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     yield page
