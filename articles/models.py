@@ -19,6 +19,7 @@ from articles.sanitize import sanitize_html
 # Top-level paths that a section slug would shadow (see newsroom/urls.py).
 RESERVED_SECTION_SLUGS = frozenset(
     {
+        "accounts",
         "admin",
         "api",
         "authors",

@@ -1,9 +1,9 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from articles.body import render_body
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
+from articles.sitemaps import recent_news
 
 HOME_LEAD_COUNT = 5
 HOME_PER_SECTION = 4
@@ -187,3 +188,50 @@ def shared_preview(request, token):
     if article is None:
         raise Http404("This preview link is not valid or has expired.")
     return render_article(request, article, preview=True)
+
+
+class SearchView(ArticleListView):
+    """Search over live articles: every word must appear in the headline,
+    standfirst, body or a tag."""
+
+    template_name = "articles/search.html"
+
+    def filter_articles(self, articles):
+        self.query = " ".join(self.request.GET.get("q", "").split())[:200]
+        words = self.query.split()
+        if not words:
+            return articles.none()
+        for word in words:
+            tagged = Article.objects.filter(tags__name__icontains=word).values("pk")
+            articles = articles.filter(
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(body__icontains=word)
+                | Q(pk__in=tagged)
+            )
+        return articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Search", query=self.query, kind="search", **kwargs
+        )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def news_sitemap(request):
+    context = {"articles": recent_news(), "site_name": settings.NEWSROOM_SITE_NAME}
+    return TemplateResponse(
+        request, "articles/news_sitemap.xml", context, content_type="application/xml"
+    )
