@@ -62,7 +62,7 @@ def render_body(html: str) -> SafeString:
     """The body as readers see it: each photo reference becomes the photo.
 
     All photos come from one query however many there are; a reference to a photo
-    that has left the library renders as nothing.
+    that has left the library, or whose licence has ended, renders as nothing.
     """
     ids = photo_ids(html)
     if not ids:
@@ -72,6 +72,8 @@ def render_body(html: str) -> SafeString:
 
     def figure(match: re.Match) -> str:
         photo = photos.get(int(match[1]))
-        return template.render({"photo": photo}) if photo else ""
+        if photo is None or not photo.is_shown_to_readers:
+            return ""
+        return template.render({"photo": photo})
 
     return mark_safe(PHOTO_FIGURE.sub(figure, html))

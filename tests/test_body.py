@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from articles.body import photo_ids, render_body
 from articles.sanitize import sanitize_html
@@ -127,6 +130,18 @@ def test_reference_to_a_photo_that_left_the_library_renders_nothing():
     photo.delete()
     html = render_body(f'<p>Before.</p><figure data-photo="{gone}"></figure><p>A.</p>')
     assert html == "<p>Before.</p><p>A.</p>"
+
+
+@pytest.mark.django_db
+def test_inline_photo_whose_licence_ended_is_left_out():
+    ended = make_photo(licence_expires_on=timezone.localdate() - timedelta(days=1))
+    last_day = make_photo(caption="Last day", licence_expires_on=timezone.localdate())
+    html = render_body(
+        f'<figure data-photo="{ended.pk}"></figure><p>A.</p>'
+        f'<figure data-photo="{last_day.pk}"></figure>'
+    )
+    assert html.startswith("<p>A.</p>") and "Last day" in html
+    assert ended.image.name.rsplit("/", 1)[-1].split(".")[0] not in html
 
 
 @pytest.mark.django_db
