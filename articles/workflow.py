@@ -34,11 +34,13 @@ from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
 from articles import related
+from articles.body import photo_ids
 from articles.models import (
     Article,
     ArticleEvent,
     ArticleRedirect,
     PendingChange,
+    Photo,
     photo_problems,
 )
 
@@ -130,6 +132,11 @@ def _require(allowed: bool, message: str) -> None:
 def _require_publishable(article: Article) -> None:
     """Readers must never get a photo without alt text, credit or a licence."""
     problems = photo_problems(article.hero_photo)
+    inline = Photo.objects.select_related("credit").filter(
+        pk__in=photo_ids(article.body)
+    )
+    for photo in inline:
+        problems += [f"In the body: {problem}" for problem in photo_problems(photo)]
     if problems:
         raise InvalidTransition(f"“{article.headline}” cannot go live: {problems[0]}")
 

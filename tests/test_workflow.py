@@ -15,6 +15,8 @@ from articles.models import Article, ArticleEvent
 from tests.factories import (
     change_form_data,
     make_article,
+    make_credit,
+    make_photo,
     make_role_user,
     make_section,
 )
@@ -107,6 +109,21 @@ def test_illegal_transition_shows_a_clear_message_in_the_admin(client, editor, w
     assert any("cannot be published" in m for m in messages_of(response))
     article.refresh_from_db()
     assert article.status == Status.DRAFT
+
+
+def test_inline_photo_without_alt_text_blocks_publishing(editor):
+    photo = make_photo(alt_text="", credit=make_credit(agency="Harbour Light"))
+    article = make_article(
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        body=f'<p>Text.</p><figure data-photo="{photo.pk}"></figure>',
+    )
+    with pytest.raises(workflow.InvalidTransition, match="In the body: The photo has"):
+        workflow.publish(article, by=editor)
+    photo.alt_text = "Cranes at dusk"
+    photo.save()
+    workflow.publish(article, by=editor)
+    assert article.status == Status.PUBLISHED
 
 
 def test_schedule_needs_a_future_time(editor):
