@@ -28,9 +28,9 @@ through `Article.objects.live()`, so an index that lags behind a status change
 can never show a story that is not live.
 
 Who keeps the index right: `refresh_for(article)` after any change of status,
-publication time, section or tags (the admin and the importer call it; the tag
-merge refreshes the articles it touches); `manage.py refresh_related` rebuilds
-it all.
+publication time, section or tags (the workflow, the admin and the importer call
+it; the tag merge refreshes the articles it touches); `manage.py refresh_related`
+rebuilds it all.
 """
 
 import math

@@ -618,14 +618,7 @@ class ArticleAdmin(CompareVersionAdmin):
         actions = workflow.allowed_actions(user, article)
         pending = workflow.has_pending_changes(article)
         return {
-            "workflow_actions": [(action, Action(action).label) for action in actions],
-            "workflow_action_names": {
-                Action.SUBMIT: "Submit for review",
-                Action.RETURN: "Return to writer",
-                Action.SCHEDULE: "Schedule",
-                Action.PUBLISH: "Publish now",
-                Action.UNPUBLISH: "Unpublish",
-            },
+            "workflow_actions": [(action, BUTTONS[action]) for action in actions],
             "can_manage_pending": pending and workflow.is_editor(user),
             "has_pending_changes": pending,
             "is_live": article.is_live(),
@@ -863,6 +856,16 @@ class ArticleAdmin(CompareVersionAdmin):
             )
         for reason in refused:
             self.message_user(request, f"Refused: {reason}", messages.ERROR)
+
+
+# The workflow buttons on an article's page, by transition.
+BUTTONS = {
+    Action.SUBMIT: "Submit for review",
+    Action.RETURN: "Return to writer",
+    Action.SCHEDULE: "Schedule",
+    Action.PUBLISH: "Publish now",
+    Action.UNPUBLISH: "Unpublish",
+}
 
 
 def refusal(error: PermissionDenied | ValidationError) -> str:
