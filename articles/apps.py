@@ -10,8 +10,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
-        from articles.images import delete_photo_files
         from articles.models import Photo
+        from articles.photos.storage import delete_photo_files
         from articles.roles import sync_staff_flag
 
         m2m_changed.connect(

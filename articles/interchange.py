@@ -17,7 +17,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import images, related
+from articles import related
 from articles.models import (
     Article,
     Author,
@@ -28,6 +28,9 @@ from articles.models import (
     Section,
     validate_section_slug,
 )
+from articles.photos.renditions import update_renditions
+from articles.photos.storage import attach_image
+from articles.photos.validation import prepare_image
 
 FORMAT = "newsroom-articles"
 VERSION = 1
@@ -182,7 +185,7 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
     try:
         # The same checks as an upload in the admin; the result is not kept, so
         # that a large file does not hold every picture in memory at once.
-        images.prepare_image(path, path.name)
+        prepare_image(path, path.name)
     except ValidationError as error:
         checker.fail("hero_photo.file", f"'{file_name}' was refused: {error.message}")
         return None
@@ -371,11 +374,11 @@ def _author(name: str) -> Author:
 
 
 def _photo(data: PhotoData, stored: list[str]) -> Photo:
-    prepared = images.prepare_image(data.path, data.path.name)
+    prepared = prepare_image(data.path, data.path.name)
     photo = Photo.objects.filter(sha256=prepared.sha256).first()
     if photo is None:
         photo = Photo()
-        stored.append(images.attach_image(photo, prepared))
+        stored.append(attach_image(photo, prepared))
     photo.caption = data.caption
     photo.alt_text = data.alt_text
     if data.copyright_holder is not None:
@@ -388,7 +391,7 @@ def _photo(data: PhotoData, stored: list[str]) -> Photo:
         **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
     )
     photo.save()
-    stored.extend(images.update_renditions(photo))
+    stored.extend(update_renditions(photo))
     return photo
 
 

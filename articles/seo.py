@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import images
 from articles.models import Article, Photo
+from articles.photos.renditions import largest_jpeg
 
 # As django.utils.html.json_script: nothing in the data can close the <script>.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -29,7 +29,7 @@ def _party(name: str, *, person: bool) -> dict:
 
 def image_object(photo: Photo, absolute) -> dict:
     """A schema.org ImageObject carrying the credit exactly as printed."""
-    largest = images.largest_jpeg(photo)
+    largest = largest_jpeg(photo)
     url, width, height = (
         (largest["url"], largest["width"], largest["height"])
         if largest

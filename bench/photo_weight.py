@@ -26,7 +26,8 @@ django.setup()
 
 from PIL import Image  # noqa: E402
 
-from articles import images  # noqa: E402
+from articles.photos.renditions import render  # noqa: E402
+from articles.photos.validation import prepare_image  # noqa: E402
 
 DEMO = ROOT / "articles" / "demo" / "photos"
 META = {
@@ -68,8 +69,8 @@ def phone_picture() -> bytes:
 
 def measure(name: str, data: bytes) -> dict:
     start = time.perf_counter()
-    prepared = images.prepare_image(io.BytesIO(data), name)
-    made = images.render(prepared.content, META)
+    prepared = prepare_image(io.BytesIO(data), name)
+    made = render(prepared.content, META)
     seconds = time.perf_counter() - start
     row = {
         "name": name,

@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from articles import images, related
+from articles import related
 from articles.models import Article, Author, Byline, Photo, PhotoCredit, Section
+from articles.photos.storage import save_photo
+from articles.photos.validation import prepare_image
 
 _counter = itertools.count(1)
 
@@ -111,10 +113,10 @@ def make_photo(credit=None, **over) -> Photo:
 
 def make_rendered_photo(data=None, name="picture.jpg", **over) -> Photo:
     """A photo stored the way the admin stores an upload, renditions and all."""
-    prepared = images.prepare_image(upload(data or photo_bytes(), name), name)
+    prepared = prepare_image(upload(data or photo_bytes(), name), name)
     fields = {"alt_text": "A picture", "caption": "A caption", **over}
     photo = Photo(**fields)
-    images.save_photo(photo, prepared)
+    save_photo(photo, prepared)
     return photo
 
 

@@ -6,8 +6,17 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from PIL import ExifTags, Image
 
-from articles import images
 from articles.models import Photo
+from articles.photos import renditions as renditions_module
+from articles.photos.metadata import (
+    FileMetadata,
+    _exif_text,
+    _read_xmp,
+    parse_credit,
+    read_metadata,
+)
+from articles.photos.renditions import rendition_names, renditions_are_current
+from articles.photos.validation import prepare_image
 from tests.factories import (
     make_credit,
     make_photo,
@@ -57,7 +66,7 @@ def opened(name: str) -> Image.Image:
 
 
 def rendition_images(photo: Photo) -> list[Image.Image]:
-    return [opened(name) for name in images.rendition_names(photo.renditions)]
+    return [opened(name) for name in rendition_names(photo.renditions)]
 
 
 def png_bomb() -> bytes:
@@ -102,33 +111,33 @@ def test_bad_files_are_refused_with_a_reason(kind):
     data, message = BAD_FILES[kind]
     data = gif_bytes() if kind == "gif" else data
     with pytest.raises(ValidationError, match=message):
-        images.prepare_image(upload(data, "photo.jpg"), "photo.jpg")
+        prepare_image(upload(data, "photo.jpg"), "photo.jpg")
 
 
 def test_pixel_limit_is_a_setting(settings):
     settings.NEWSROOM_MAX_IMAGE_PIXELS = 1_000_000
     with pytest.raises(ValidationError, match=r"1500 × 1000 pixels \(2 megapixels\)"):
-        images.prepare_image(upload(photo_bytes(1500, 1000)), "big.jpg")
-    assert images.prepare_image(upload(photo_bytes(1000, 1000)), "ok.jpg")
+        prepare_image(upload(photo_bytes(1500, 1000)), "big.jpg")
+    assert prepare_image(upload(photo_bytes(1000, 1000)), "ok.jpg")
 
 
 def test_byte_limit_is_a_setting(settings):
     data = photo_bytes(1200, 800)
     settings.NEWSROOM_MAX_UPLOAD_BYTES = len(data) - 1
     with pytest.raises(ValidationError, match="the limit is"):
-        images.prepare_image(upload(data), "photo.jpg")
+        prepare_image(upload(data), "photo.jpg")
 
 
 def test_content_not_name_decides_the_format():
     png = photo_bytes(300, 200, format="PNG")
-    prepared = images.prepare_image(upload(png, "holiday.JPG"), "holiday.JPG")
+    prepared = prepare_image(upload(png, "holiday.JPG"), "holiday.JPG")
     assert prepared.name == "holiday.png"
     assert Image.open(io.BytesIO(prepared.content)).format == "PNG"
 
 
 def test_clean_upload_is_stored_byte_for_byte():
     data = photo_bytes(640, 480)
-    assert images.prepare_image(upload(data), "x.jpg").content == data
+    assert prepare_image(upload(data), "x.jpg").content == data
 
 
 def test_gps_and_camera_data_are_removed_and_orientation_applied(settings):
@@ -158,7 +167,7 @@ def test_location_in_iptc_and_xmp_is_removed():
         900, 600, iptc={90: "Changsha", 101: "China", 80: "Feng Fei"}, xmp=AGENCY_XMP
     )
     photo = make_rendered_photo(data, credit=make_credit(agency="Xinhua"))
-    for name in [photo.image.name, *images.rendition_names(photo.renditions)]:
+    for name in [photo.image.name, *rendition_names(photo.renditions)]:
         content = Photo.image.field.storage.open(name).read()
         assert b"Changsha" not in content
         assert b"China" not in content
@@ -172,9 +181,9 @@ def test_every_rendition_carries_credit_and_copyright():
     assert len(renditions) == 2 * 5 + 1
     for image in renditions:
         exif = image.getexif()
-        assert images._exif_text(exif[ExifTags.Base.Artist]) == "冯飞"
-        assert images._exif_text(exif[ExifTags.Base.Copyright]) == "© Imaginechina"
-        xmp = images._read_xmp(image)
+        assert _exif_text(exif[ExifTags.Base.Artist]) == "冯飞"
+        assert _exif_text(exif[ExifTags.Base.Copyright]) == "© Imaginechina"
+        xmp = _read_xmp(image)
         assert xmp["credit"] == "Photo: 冯飞 / Imaginechina via AFP"
         assert xmp["copyright"] == "© Imaginechina"
         assert xmp["by_line"] == "冯飞"
@@ -230,8 +239,8 @@ def test_metadata_from_iptc():
             120: "Robot arms weld a car frame in Changsha.",
         }
     )
-    metadata = images.prepare_image(upload(data), "x.jpg").metadata
-    assert metadata == images.FileMetadata(
+    metadata = prepare_image(upload(data), "x.jpg").metadata
+    assert metadata == FileMetadata(
         photographer="Feng Fei",
         agency="Imaginechina",
         distributor="AFP",
@@ -241,10 +250,8 @@ def test_metadata_from_iptc():
 
 
 def test_metadata_from_xmp():
-    metadata = images.prepare_image(
-        upload(photo_bytes(xmp=AGENCY_XMP)), "x.jpg"
-    ).metadata
-    assert metadata == images.FileMetadata(
+    metadata = prepare_image(upload(photo_bytes(xmp=AGENCY_XMP)), "x.jpg").metadata
+    assert metadata == FileMetadata(
         photographer="Zhao Lei",
         agency="Xinhua",
         distributor="AFP",
@@ -260,7 +267,7 @@ def test_our_own_renditions_give_back_the_same_credit():
     )
     photo = make_rendered_photo(photo_bytes(1000, 700), credit=credit)
     name = photo.renditions["jpeg"][0]["name"]
-    metadata = images.read_metadata(opened(name))
+    metadata = read_metadata(opened(name))
     assert (metadata.photographer, metadata.agency, metadata.distributor) == (
         "Feng Fei",
         "Imaginechina",
@@ -283,7 +290,7 @@ def test_our_own_renditions_give_back_the_same_credit():
     ],
 )
 def test_credit_lines_are_split_into_parts(text, by_line, parts):
-    assert images.parse_credit(text, by_line) == parts
+    assert parse_credit(text, by_line) == parts
 
 
 def test_changed_credit_makes_renditions_out_of_date_and_the_command_remakes_them(
@@ -291,14 +298,14 @@ def test_changed_credit_makes_renditions_out_of_date_and_the_command_remakes_the
 ):
     credit = make_credit(agency="Imaginechina")
     photo = make_rendered_photo(photo_bytes(700, 500), credit=credit)
-    old_names = images.rendition_names(photo.renditions)
+    old_names = rendition_names(photo.renditions)
     up_to_date = make_rendered_photo(photo_bytes(600, 500, iptc={80: "Other"}))
-    assert images.renditions_are_current(photo)
+    assert renditions_are_current(photo)
 
     credit.agency = "Imaginechina Ltd"
     credit.save()
     photo.refresh_from_db()
-    assert not images.renditions_are_current(photo)
+    assert not renditions_are_current(photo)
 
     out = io.StringIO()
     call_command("regenerate_renditions", dry_run=True, stdout=out)
@@ -309,11 +316,9 @@ def test_changed_credit_makes_renditions_out_of_date_and_the_command_remakes_the
         call_command("regenerate_renditions", stdout=out, stderr=io.StringIO())
     assert "Made renditions for 1 photos; 1 were up to date." in out.getvalue()
     photo.refresh_from_db()
-    assert images.renditions_are_current(photo)
+    assert renditions_are_current(photo)
     card = opened(photo.renditions["social"]["name"])
-    assert images._exif_text(card.getexif()[ExifTags.Base.Copyright]) == (
-        "© Imaginechina Ltd"
-    )
+    assert _exif_text(card.getexif()[ExifTags.Base.Copyright]) == ("© Imaginechina Ltd")
     storage = Photo.image.field.storage
     assert not any(storage.exists(name) for name in old_names)
     unchanged = Photo.objects.get(pk=up_to_date.pk).renditions
@@ -339,7 +344,7 @@ def test_regenerate_all_and_resume(settings):
 
 def test_interrupted_run_continues_where_it_stopped(monkeypatch):
     photos = [make_photo() for _ in range(3)]  # stored without renditions
-    real_render = images.render
+    real_render = renditions_module.render
     calls = []
 
     def interrupt_on_second(*args, **kwargs):
@@ -348,12 +353,12 @@ def test_interrupted_run_continues_where_it_stopped(monkeypatch):
             raise KeyboardInterrupt
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(images, "render", interrupt_on_second)
+    monkeypatch.setattr(renditions_module, "render", interrupt_on_second)
     with pytest.raises(CommandError, match=f"Stopped after photo {photos[0].pk}"):
         call_command(
             "regenerate_renditions", stdout=io.StringIO(), stderr=io.StringIO()
         )
-    monkeypatch.setattr(images, "render", real_render)
+    monkeypatch.setattr(renditions_module, "render", real_render)
     assert [bool(Photo.objects.get(pk=p.pk).renditions) for p in photos] == [
         True,
         False,

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import images, interchange
+from articles import interchange
 from articles.models import Article, Author, Photo, PhotoCredit, RelatedLink, Section
+from articles.photos.renditions import renditions_are_current
 from tests.factories import jpeg_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +239,7 @@ def test_imported_photos_get_renditions_and_lose_location_data(write_file, setti
     call_command("import_articles", str(path))
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (600, 900)
-    assert images.renditions_are_current(photo)
+    assert renditions_are_current(photo)
     with photo.image.open("rb") as handle:
         assert b"PhoneMaker" not in handle.read()
 

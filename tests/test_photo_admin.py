@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from articles import images
 from articles.models import Article, Photo, PhotoCredit
+from articles.photos.metadata import _read_xmp
+from articles.photos.renditions import renditions_are_current
 from tests.factories import (
     make_article,
     make_credit,
@@ -83,7 +84,7 @@ def test_phone_photo_upload_prefills_caption_and_credit_and_drops_gps(
     with photo.image.open("rb") as handle:
         stored = Image.open(io.BytesIO(handle.read()))
     assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
-    assert images.renditions_are_current(photo)
+    assert renditions_are_current(photo)
     assert len(files_in(settings)) == 12
 
 
@@ -193,7 +194,7 @@ def test_batch_upload_stores_every_photo_with_its_own_metadata(admin_client, set
     assert photos["two.jpg"].credit_line == "Photo: Zhao Lei / Xinhua"
     assert photos["three.png"].credit_line == "Photo: AFP"
     assert all(str(p.licence_expires_on) == "2030-01-31" for p in photos.values())
-    assert all(images.renditions_are_current(p) for p in photos.values())
+    assert all(renditions_are_current(p) for p in photos.values())
     listing = admin_client.get(response["Location"]).content.decode()
     assert listing.count('name="form-') and "3 photos" in listing
 
@@ -373,9 +374,9 @@ def test_changing_a_credit_rewrites_the_credit_in_its_photos(admin_client):
     form = {"photographer": "", "agency": "Imaginechina", "distributor": "AFP"}
     assert admin_client.post(url, form).status_code == 302
     photo.refresh_from_db()
-    assert images.renditions_are_current(photo)
+    assert renditions_are_current(photo)
     with photo.image.storage.open(photo.renditions["jpeg"][0]["name"]) as handle:
-        xmp = images._read_xmp(Image.open(io.BytesIO(handle.read())))
+        xmp = _read_xmp(Image.open(io.BytesIO(handle.read())))
     assert xmp["credit"] == "Photo: Imaginechina via AFP"
 
 

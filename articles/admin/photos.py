@@ -14,13 +14,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import images
-from articles.forms import PhotoForm, PhotoUploadForm
 from articles.models import (
     Article,
     Photo,
     PhotoCredit,
 )
+from articles.photos.forms import PhotoForm, PhotoUploadForm
+from articles.photos.renditions import picture_sources, smallest_url, update_renditions
+from articles.photos.storage import save_photo, save_photos
 
 # Photos whose credit changes get new renditions at once up to this many; the
 # rest are brought up to date by `manage.py regenerate_renditions`.
@@ -132,7 +133,7 @@ class PhotoCreditAdmin(admin.ModelAdmin):
             )
             return
         for photo in photos:
-            images.update_renditions(photo)
+            update_renditions(photo)
 
     @admin.display(description="Credit line")
     def line(self, credit):
@@ -215,7 +216,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The list's alt text column saves through a plain form without a picture.
-        images.save_photo(obj, getattr(form, "prepared", None))
+        save_photo(obj, getattr(form, "prepared", None))
         prefilled = getattr(form, "prefilled", [])
         if prefilled:
             self.message_user(
@@ -297,7 +298,7 @@ class PhotoAdmin(admin.ModelAdmin):
         form = PhotoUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             batch = form.photos()
-            images.save_photos(batch)
+            save_photos(batch)
             for photo, _ in batch:
                 self.log_addition(request, photo, [{"added": {}}])
             ids = ",".join(str(photo.pk) for photo, _ in batch)
@@ -326,7 +327,7 @@ class PhotoAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<img src="{}" alt="" width="96" style="height:auto">',
-            images.smallest_url(photo),
+            smallest_url(photo),
         )
 
     def get_changelist_form(self, request, **kwargs):
@@ -346,7 +347,7 @@ class PhotoAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<img src="{}" alt="" style="max-width:480px;height:auto">',
-            images.picture_sources(photo)["src"],
+            picture_sources(photo)["src"],
         )
 
     @admin.display(description="Credit")

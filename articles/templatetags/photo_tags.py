@@ -1,6 +1,6 @@
 from django import template
 
-from articles import images
+from articles.photos.renditions import picture_sources
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def picture(photo, sizes, alt="", loading="lazy", priority=False):
     if not photo:
         return {"sources": None}
     return {
-        "sources": images.picture_sources(photo),
+        "sources": picture_sources(photo),
         "sizes": sizes,
         "alt": alt,
         "loading": loading,

@@ -1,6 +1,7 @@
 from django import template
 
-from articles import images, seo
+from articles import seo
+from articles.photos.renditions import social_card
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ def article_meta(context, article):
     """Open Graph tags and JSON-LD NewsArticle for an article page's <head>."""
     request = context["request"]
     photo = article.public_hero_photo
-    card = images.social_card(photo) if photo else None
+    card = social_card(photo) if photo else None
     return {
         "article": article,
         "site_name": context.get("site_name", ""),

@@ -4,8 +4,8 @@ a credit corrected for many photos, or lost files."""
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles import images
 from articles.models import Photo
+from articles.photos.renditions import renditions_are_current, update_renditions
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             stale = sum(
                 1
                 for photo in photos.iterator(chunk_size=200)
-                if all or not images.renditions_are_current(photo)
+                if all or not renditions_are_current(photo)
             )
             self.stdout.write(
                 f"{stale} of {total} photos would get new renditions (dry run)."
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         try:
             for photo in photos.iterator(chunk_size=200):
                 try:
-                    if images.update_renditions(photo, force=all):
+                    if update_renditions(photo, force=all):
                         made += 1
                 except Exception as error:  # one bad file must not stop the run
                     failed.append(photo.pk)

@@ -4,9 +4,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from articles import images
 from articles.models import Photo, PhotoCredit
-from articles.widgets import CreditPartWidget
+from articles.photos.metadata import FileMetadata
+from articles.photos.validation import PreparedImage, prepare_image
+from articles.photos.widgets import CreditPartWidget
 
 ACCEPT = "image/jpeg,image/png,image/webp"
 CREDIT_HELP = {
@@ -32,7 +33,7 @@ def credit_fields() -> dict[str, forms.CharField]:
     }
 
 
-def prefill(cleaned: dict, metadata: images.FileMetadata) -> list[str]:
+def prefill(cleaned: dict, metadata: FileMetadata) -> list[str]:
     """Fill the fields an editor left empty from the file's metadata.
 
     The credit is taken whole: when the editor gives any part of it, the file's
@@ -73,7 +74,7 @@ class PhotoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.prepared: images.PreparedImage | None = None
+        self.prepared: PreparedImage | None = None
         self.prefilled: list[str] = []
         credit = self.instance.credit if self.instance.credit_id else None
         for part in PhotoCredit.PARTS:
@@ -87,7 +88,7 @@ class PhotoForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        prepared = images.prepare_image(upload, upload.name)
+        prepared = prepare_image(upload, upload.name)
         duplicate = (
             Photo.objects.filter(sha256=prepared.sha256)
             .exclude(pk=self.instance.pk)
@@ -162,7 +163,7 @@ class PhotoUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         for part in PhotoCredit.PARTS:
             self.fields[part].help_text += " Used for files whose metadata names none."
-        self.prepared: list[images.PreparedImage] = []
+        self.prepared: list[PreparedImage] = []
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -174,7 +175,7 @@ class PhotoUploadForm(forms.Form):
         errors, seen = [], {}
         for upload in files:
             try:
-                prepared = images.prepare_image(upload, upload.name)
+                prepared = prepare_image(upload, upload.name)
             except ValidationError as error:
                 errors.append(f"{upload.name}: {error.message}")
                 continue
@@ -210,7 +211,7 @@ class PhotoUploadForm(forms.Form):
                 )
         return cleaned
 
-    def photos(self) -> list[tuple[Photo, images.PreparedImage]]:
+    def photos(self) -> list[tuple[Photo, PreparedImage]]:
         """The photos to create, not yet saved, each with its prepared picture."""
         cleaned = self.cleaned_data
         batch = []

@@ -1,0 +1,50 @@
+"""The newsroom's models, one module per part of the newsroom.
+
+All live in the one `articles` app; import them from here.
+"""
+
+from articles.models.articles import (
+    Article,
+    ArticleQuerySet,
+    ArticleRedirect,
+    Byline,
+    RelatedLink,
+)
+from articles.models.people import (
+    RESERVED_SECTION_SLUGS,
+    Author,
+    Section,
+    validate_section_slug,
+)
+from articles.models.photos import (
+    Photo,
+    PhotoCredit,
+    file_sha256,
+    photo_problems,
+    photo_upload_to,
+)
+from articles.models.related import RelatedExclusion, RelatedIndexEntry
+from articles.models.tags import TagRedirect
+from articles.models.workflow import ArticleEvent, PendingChange
+
+__all__ = [
+    "RESERVED_SECTION_SLUGS",
+    "Article",
+    "ArticleEvent",
+    "ArticleQuerySet",
+    "ArticleRedirect",
+    "Author",
+    "Byline",
+    "PendingChange",
+    "Photo",
+    "PhotoCredit",
+    "RelatedExclusion",
+    "RelatedIndexEntry",
+    "RelatedLink",
+    "Section",
+    "TagRedirect",
+    "file_sha256",
+    "photo_problems",
+    "photo_upload_to",
+    "validate_section_slug",
+]

@@ -1,0 +1,265 @@
+"""Articles, their bylines, pinned related stories and old addresses."""
+
+import reversion
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
+
+from articles.models.people import Author, Section
+from articles.models.photos import Photo
+from articles.sanitize import sanitize_html
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self) -> "ArticleQuerySet":
+        """What readers may see: published or scheduled, publish time reached."""
+        return self.filter(
+            status__in=Article.LIVE_STATUSES, publish_at__lte=timezone.now()
+        )
+
+    def for_cards(self) -> "ArticleQuerySet":
+        """Everything a list of article cards renders, in a fixed number of queries."""
+        return self.select_related(
+            "section", "hero_photo", "hero_photo__credit"
+        ).prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_page(self) -> "ArticleQuerySet":
+        """Everything the article page renders, apart from related stories."""
+        return self.for_cards().prefetch_related("tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the article's URL."
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One-sentence summary shown under the headline."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Cleaned on save: only paragraphs, headings, lists, quotes, "
+        "emphasis and links are kept.",
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", blank=True
+    )
+    hero_photo = models.ForeignKey(
+        Photo,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The picture at the top of the article.",
+    )
+    tags = TaggableManager(
+        blank=True, help_text="Type to find a topic; press Enter to add a new one."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When readers first see the article. A published article with a "
+        "future time stays hidden until then.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a correction to the live article was last published; "
+        "readers see it as “Updated”.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    seo_title = models.CharField(
+        max_length=70,
+        blank=True,
+        help_text="Title for search engines; the headline when empty.",
+    )
+    seo_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Summary for search engines; the standfirst when empty.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        through="RelatedLink",
+        symmetrical=False,
+        related_name="+",
+        blank=True,
+        help_text="Stories pinned above the automatic related list, in this order.",
+    )
+    # Counts saves, so that two people cannot overwrite each other's changes.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Lets revisions carry the tags along with the article.
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can review, schedule, publish and unpublish articles"),
+            ("edit_any_article", "Can edit articles by anyone"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_live_idx"),
+            models.Index(
+                fields=["section", "status", "publish_at"], name="article_section_idx"
+            ),
+            # Newest first across every status: the admin list and its dates.
+            models.Index(fields=["publish_at", "id"], name="article_publish_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.section.slug, self.slug])
+
+    def is_live(self) -> bool:
+        return (
+            self.status in self.LIVE_STATUSES
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def public_hero_photo(self) -> Photo | None:
+        """The hero photo as readers see it: none once its licence has expired."""
+        photo = self.hero_photo
+        return photo if photo and photo.is_shown_to_readers else None
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def sorted_tags(self):
+        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class RelatedLink(models.Model):
+    """An editor-pinned related story, shown before the automatic ones."""
+
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    to_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"], name="unique_related_link"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_article=models.F("to_article")),
+                name="related_link_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_article} → {self.to_article}"
+
+    def clean(self) -> None:
+        if self.from_article_id and self.from_article_id == self.to_article_id:
+            raise ValidationError("An article cannot be related to itself.")
+
+
+class ArticleRedirect(models.Model):
+    """An old public path of an article that answers 301 to its current one."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.article}"
+
+    @classmethod
+    def remember(cls, old_path: str, article: Article) -> None:
+        """Keep `old_path` answering for `article`, which now lives elsewhere."""
+        new_path = article.get_absolute_url()
+        cls.objects.filter(old_path=new_path).delete()
+        if old_path != new_path:
+            cls.objects.update_or_create(
+                old_path=old_path, defaults={"article": article}
+            )
+
+
+# Each revision of an article carries its byline, pinned links and tags. Registered
+# here, before the admin registers models with its own (tagless) defaults.
+reversion.register(Article, follow=["bylines", "related_links", "tagged_items"])
+reversion.register(Byline)
+reversion.register(RelatedLink)
+reversion.register(TaggedItem)

@@ -1,0 +1,246 @@
+"""The photo library: pictures, their credits and their licences."""
+
+import hashlib
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class PhotoCreditQuerySet(models.QuerySet):
+    def for_parts(
+        self, photographer: str = "", agency: str = "", distributor: str = ""
+    ) -> "PhotoCredit | None":
+        """The credit for these parts, created if new; None when all are empty.
+
+        Each part takes the spelling already in use, compared without regard to
+        case or spacing, so "AFP", "afp" and "AFP " are one distributor.
+        """
+        parts = {
+            "photographer": _squash_spaces(photographer)[:120],
+            "agency": _squash_spaces(agency)[:120],
+            "distributor": _squash_spaces(distributor)[:120],
+        }
+        if not any(parts.values()):
+            return None
+        for name, value in parts.items():
+            if value:
+                known = (
+                    self.filter(**{f"{name}__iexact": value})
+                    .order_by("pk")
+                    .values_list(name, flat=True)
+                    .first()
+                )
+                parts[name] = known or value
+        return self.get_or_create(**parts)[0]
+
+    def spellings(self, part: str, term: str = "", limit: int = 20) -> list[str]:
+        """Distinct values of one credit part containing `term`, for autocomplete."""
+        if part not in PhotoCredit.PARTS:
+            return []
+        values = (
+            self.exclude(**{part: ""})
+            .filter(**{f"{part}__icontains": term.strip()})
+            .order_by(part)
+            .values_list(part, flat=True)
+            .distinct()
+        )
+        return list(values[:limit])
+
+
+class PhotoCredit(models.Model):
+    """Who made a photo and who supplies it, as printed under the picture."""
+
+    PARTS = ("photographer", "agency", "distributor")
+
+    photographer = models.CharField(max_length=120, blank=True)
+    agency = models.CharField(max_length=120, blank=True)
+    distributor = models.CharField(
+        max_length=120, blank=True, help_text="The wire that supplies it, e.g. AFP."
+    )
+
+    objects = PhotoCreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["photographer", "agency", "distributor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photographer", "agency", "distributor"],
+                name="unique_photo_credit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(photographer="", agency="", distributor=""),
+                name="photo_credit_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.line
+
+    def clean(self) -> None:
+        if not (self.photographer or self.agency or self.distributor):
+            raise ValidationError(
+                "Give at least a photographer, agency or distributor."
+            )
+
+    @property
+    def line(self) -> str:
+        """The credit line: "Photo: Feng Fei / Imaginechina via AFP"."""
+        maker = " / ".join(part for part in (self.photographer, self.agency) if part)
+        if maker and self.distributor:
+            return f"Photo: {maker} via {self.distributor}"
+        return f"Photo: {maker or self.distributor}"
+
+    @property
+    def creator(self) -> str:
+        """Who made the picture, for the Artist field written into its files."""
+        return self.photographer or self.agency or self.distributor
+
+
+def _squash_spaces(value: str) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
+def photo_upload_to(instance: "Photo", filename: str) -> str:
+    return timezone.now().strftime("photos/%Y/%m/") + filename
+
+
+class PhotoQuerySet(models.QuerySet):
+    def licence_expired(self, today: date | None = None) -> "PhotoQuerySet":
+        """Photos whose last licensed day has passed: readers no longer see them."""
+        return self.filter(licence_expires_on__lt=today or timezone.localdate())
+
+    def licence_expiring(
+        self, days: int | None = None, today: date | None = None
+    ) -> "PhotoQuerySet":
+        """Photos still licensed today whose licence ends within `days` days."""
+        today = today or timezone.localdate()
+        days = settings.NEWSROOM_LICENCE_WARNING_DAYS if days is None else days
+        return self.filter(
+            licence_expires_on__gte=today,
+            licence_expires_on__lte=today + timedelta(days=days),
+        )
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        upload_to=photo_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    sha256 = models.CharField(
+        max_length=64,
+        editable=False,
+        blank=True,
+        db_index=True,
+        help_text="Fingerprint of the file, so the same picture is stored once.",
+    )
+    alt_text = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, read aloud to blind readers. Required "
+        "before an article using the photo can be published.",
+    )
+    caption = models.TextField(blank=True, help_text="Printed under the picture.")
+    credit = models.ForeignKey(
+        PhotoCredit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    copyright_holder = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Who owns the rights, written into every copy of the picture. "
+        "Empty: the agency, else the distributor, else the photographer.",
+    )
+    licence_terms = models.TextField(blank=True, help_text="Usage terms agreed.")
+    licence_expires_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Last day the picture may be shown. From the next day public "
+        "pages show the article without it.",
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The resized copies served to readers (made at upload).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.caption[:60] or self.alt_text[:60] or self.image.name
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.sha256:
+            self.sha256 = file_sha256(self.image)
+        super().save(*args, **kwargs)
+
+    @property
+    def credit_line(self) -> str:
+        return self.credit.line if self.credit_id else ""
+
+    @property
+    def rights_holder(self) -> str:
+        if self.copyright_holder:
+            return self.copyright_holder
+        if not self.credit_id:
+            return ""
+        credit = self.credit
+        return credit.agency or credit.distributor or credit.photographer
+
+    def is_licence_expired(self, today: date | None = None) -> bool:
+        if self.licence_expires_on is None:
+            return False
+        return self.licence_expires_on < (today or timezone.localdate())
+
+    @property
+    def is_shown_to_readers(self) -> bool:
+        """False once the licence has expired: pages then leave the picture out."""
+        return bool(self.image) and not self.is_licence_expired()
+
+    @property
+    def licence_days_left(self) -> int | None:
+        if self.licence_expires_on is None:
+            return None
+        return (self.licence_expires_on - timezone.localdate()).days
+
+
+def photo_problems(photo: Photo | None, today: date | None = None) -> list[str]:
+    """Why an article cannot be published with this photo; empty when it can."""
+    if photo is None:
+        return []
+    problems = []
+    if not photo.alt_text.strip():
+        problems.append(
+            "The photo has no alt text: describe what it shows on the photo's page."
+        )
+    if not photo.credit_id:
+        problems.append("The photo has no credit: give its photographer or agency.")
+    if photo.is_licence_expired(today):
+        problems.append(
+            f"The photo's licence expired on {photo.licence_expires_on:%d %b %Y}: "
+            "choose another photo."
+        )
+    return problems
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1 << 16), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()

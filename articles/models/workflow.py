@@ -1,0 +1,68 @@
+"""The workflow's records: each move of an article, and edits awaiting an editor."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from articles.models.articles import Article
+
+
+class ArticleEvent(models.Model):
+    """One step of an article's workflow: who moved it from which state to which."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        RETURN = "return", "Returned to the writer"
+        SCHEDULE = "schedule", "Scheduled"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Unpublished"
+        PUBLISH_CHANGES = "publish_changes", "Published changes"
+        DISCARD_CHANGES = "discard_changes", "Discarded pending changes"
+        RESTORE = "restore", "Restored a revision"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the scheduler published the article.",
+    )
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.article}"
+
+
+class PendingChange(models.Model):
+    """Edits to a live article that readers see only once an editor publishes them.
+
+    The edits are kept as a django-reversion revision that has not been applied.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Pending changes to {self.article}"
