@@ -43,6 +43,7 @@ from articles.models import (
     Photo,
     photo_problems,
 )
+from articles.signals import announce_content_changed, announce_event
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -239,14 +240,17 @@ def _move(
                 f"“{article.headline}” was changed by someone else meanwhile; "
                 "reload the page and try again."
             )
-        ArticleEvent.objects.create(
-            article=article,
-            action=action,
-            actor=actor,
-            from_status=source,
-            to_status=target,
-            comment=comment,
+        announce_event(
+            ArticleEvent.objects.create(
+                article=article,
+                action=action,
+                actor=actor,
+                from_status=source,
+                to_status=target,
+                comment=comment,
+            )
         )
+        announce_content_changed(Article)
         article.refresh_from_db()
         related.refresh_for(article)
         reversion.add_to_revision(article)
@@ -434,14 +438,17 @@ def publish_changes(article: Article, *, by: User, comment: str = "") -> Article
             updated_at=now, edited_by=actor, edited_at=now, version=F("version") + 1
         )
         article.refresh_from_db()
-        ArticleEvent.objects.create(
-            article=article,
-            action=Action.PUBLISH_CHANGES,
-            actor=actor,
-            from_status=article.status,
-            to_status=article.status,
-            comment=comment,
+        announce_event(
+            ArticleEvent.objects.create(
+                article=article,
+                action=Action.PUBLISH_CHANGES,
+                actor=actor,
+                from_status=article.status,
+                to_status=article.status,
+                comment=comment,
+            )
         )
+        announce_content_changed(Article)
         reversion.add_to_revision(article)
         reversion.set_user(actor)
         reversion.set_comment(Action.PUBLISH_CHANGES.label)
