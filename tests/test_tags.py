@@ -5,15 +5,9 @@ from taggit.models import Tag
 
 from articles.models import Article, RelatedIndexEntry, TagRedirect
 from articles.tags import with_usage
-from tests.factories import make_article, make_user
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
 
 
 def tag_names(article):

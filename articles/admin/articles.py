@@ -332,28 +332,32 @@ class ArticleAdmin(RelatedStoriesAdmin, CompareVersionAdmin):
     def run_action(self, request, article, action, comment) -> str:
         user = request.user
         headline = f"“{article.headline}”"
+        seen = request.POST.get("version", "")
+        version = int(seen) if seen.isdigit() else None
         if action == Action.SUBMIT:
-            workflow.submit(article, by=user, comment=comment)
+            workflow.submit(article, by=user, comment=comment, version=version)
             return f"{headline} was submitted for review."
         if action == Action.RETURN:
-            workflow.return_to_writer(article, by=user, comment=comment)
+            workflow.return_to_writer(
+                article, by=user, comment=comment, version=version
+            )
             return f"{headline} was returned to the writer."
         if action == Action.SCHEDULE:
             at = parse_local_datetime(request.POST.get("publish_at", ""))
-            workflow.schedule(article, by=user, at=at, comment=comment)
+            workflow.schedule(article, by=user, at=at, comment=comment, version=version)
             when = timezone.localtime(article.publish_at)
             return f"{headline} is scheduled for {when:%b} {when.day}, {when:%Y %H:%M}."
         if action == Action.PUBLISH:
-            workflow.publish(article, by=user, comment=comment)
+            workflow.publish(article, by=user, comment=comment, version=version)
             return f"{headline} is published."
         if action == Action.UNPUBLISH:
-            workflow.unpublish(article, by=user, comment=comment)
+            workflow.unpublish(article, by=user, comment=comment, version=version)
             return f"{headline} is unpublished; readers no longer see it."
         if action == Action.PUBLISH_CHANGES:
-            workflow.publish_changes(article, by=user, comment=comment)
+            workflow.publish_changes(article, by=user, comment=comment, version=version)
             return f"The changes to {headline} are published."
         if action == Action.DISCARD_CHANGES:
-            workflow.discard_changes(article, by=user)
+            workflow.discard_changes(article, by=user, version=version)
             return f"The pending changes to {headline} were discarded."
         if action == "share":
             if not workflow.is_editor(user):
