@@ -252,8 +252,8 @@ def test_write_failure_removes_rendition_files_too(write_file, settings, monkeyp
         real_write(article_data_list[:1], stored, **options)
         raise RuntimeError("disk full")
 
-    real_write = interchange._write
-    monkeypatch.setattr(interchange, "_write", fail_on_second_article)
+    real_write = interchange.importing._write
+    monkeypatch.setattr(interchange.importing, "_write", fail_on_second_article)
     with pytest.raises(RuntimeError):
         call_command("import_articles", str(path))
     assert not Photo.objects.exists()
