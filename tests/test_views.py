@@ -386,7 +386,7 @@ def test_reader_requests_never_make_renditions(client, technology, settings):
     article = make_article(section=technology, hero_photo=photo)
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
     html = get(client, article.get_absolute_url()).content.decode()
-    assert f'<img src="{photo.image.url}" width="64" height="36"' in html
+    assert f'<img src="{photo.image.url}" width="800" height="450"' in html
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
     assert not (Path(settings.MEDIA_ROOT) / "renditions").exists()
 

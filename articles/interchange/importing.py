@@ -95,7 +95,7 @@ def _write(
             ) from None
         for problem in imported.rule_breaks:
             result.notes.append(
-                f"{where}: let in although {problem[0].lower()}{problem[1:]}"
+                f"{where}: let in although it fails {problem}"
             )
         saved[data.slug] = imported.article
         (result.created if imported.created else result.updated).append(data.slug)

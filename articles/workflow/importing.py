@@ -58,7 +58,11 @@ def import_article(
                 f"it has pending changes by {who} that are not published yet; "
                 "publish or discard them before importing over it"
             )
-        problems = publish_problems(content) if status in Article.LIVE_STATUSES else []
+        problems = (
+            publish_problems(content, existing)
+            if status in Article.LIVE_STATUSES
+            else []
+        )
         if problems and not allow_rule_breaks:
             raise InvalidTransition(
                 f"cannot go live: {'; '.join(problems)} (fix the file, or import "
