@@ -23,9 +23,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The article with its section, photo and credit; bylines; tags; navigation;
-# pinned related stories; tag weights; candidate ranking; candidate articles.
-ARTICLE_PAGE_QUERIES = 8
+# The article with its section, photo and credit; bylines; tags; corrections;
+# navigation; pinned related stories; tag weights; candidate ranking; candidate
+# articles.
+ARTICLE_PAGE_QUERIES = 9
 
 
 @pytest.fixture

@@ -94,9 +94,7 @@ def _write(
                 [f"{where}: {message}" for message in error.messages]
             ) from None
         for problem in imported.rule_breaks:
-            result.notes.append(
-                f"{where}: let in although it fails {problem}"
-            )
+            result.notes.append(f"{where}: let in although it fails {problem}")
         saved[data.slug] = imported.article
         (result.created if imported.created else result.updated).append(data.slug)
     for data in articles:

@@ -42,7 +42,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self) -> "ArticleQuerySet":
         """Everything the article page renders, apart from related stories."""
-        return self.for_cards().prefetch_related("tags")
+        return self.for_cards().prefetch_related("tags", "corrections")
 
 
 class Article(models.Model):
