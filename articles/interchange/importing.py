@@ -1,6 +1,6 @@
 """Writing an imported file through the workflow, all or nothing."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -88,6 +88,9 @@ def _write(
                 status=data.status,
                 publish_at=data.published_at,
                 allow_rule_breaks=allow_rule_breaks,
+                embargo_until=data.embargo_until,
+                corrections=[asdict(item) for item in data.corrections],
+                takedown_reason=data.takedown_reason,
             )
         except ValidationError as error:
             raise InterchangeError(
