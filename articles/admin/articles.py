@@ -25,7 +25,7 @@ from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
-from articles.models import Article, ArticleEvent, ArticleRedirect
+from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
 from articles.widgets import TagAutocompleteWidget
 
 Status = Article.Status
@@ -191,6 +191,15 @@ class ArticleAdmin(
         if obj is None:
             return super().has_delete_permission(request)
         return workflow.can_delete(request.user, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """An article's records (events, corrections) go with it, though none can
+        be deleted on its own; whether the article may go is `can_delete`'s."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        records = {ArticleEvent._meta.verbose_name, Correction._meta.verbose_name}
+        return deleted, counts, perms_needed - records, protected
 
     def get_actions(self, request):
         actions = super().get_actions(request)
