@@ -41,25 +41,6 @@ def article_data(slug, **over):
     return data
 
 
-@pytest.fixture
-def write_file(tmp_path):
-    def write(articles, name="articles.json"):
-        folder = tmp_path / "import"
-        (folder / "photos").mkdir(parents=True, exist_ok=True)
-        for index, article in enumerate(articles):
-            photo = article.get("hero_photo")
-            if isinstance(photo, dict) and "file" in photo:
-                target = folder / photo["file"]
-                if not target.exists() and "missing" not in target.name:
-                    target.write_bytes(jpeg_bytes(color=(index * 40 % 256, 90, 120)))
-        path = folder / name
-        document = {"format": "newsroom-articles", "version": 1, "articles": articles}
-        path.write_text(json.dumps(document))
-        return path
-
-    return write
-
-
 def snapshot():
     return {
         "articles": sorted(Article.objects.values_list("slug", "headline", "status")),

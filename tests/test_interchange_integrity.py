@@ -15,7 +15,7 @@ from articles.models import (
     RelatedLink,
     Section,
 )
-from tests.test_interchange import article_data, snapshot, write_file  # noqa: F401
+from tests.test_interchange import article_data, snapshot
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
