@@ -88,7 +88,7 @@ def news_article(article: Article, request) -> dict:
     photo = article.public_hero_photo
     if photo:
         data["image"] = [image_object(photo, absolute, article.hero_photo_caption)]
-    corrections = [c for c in article.corrections.all() if not c.is_withdrawn]
+    corrections = [c for c in article.shown_corrections if not c.is_withdrawn]
     if corrections:
         data["correction"] = [
             {

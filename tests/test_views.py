@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # The article with its section, photo and credit; bylines; tags; corrections;
 # navigation; pinned related stories; tag weights; candidate ranking; candidate
 # articles.
-ARTICLE_PAGE_QUERIES = 9
+ARTICLE_PAGE_QUERIES = 8
 
 
 @pytest.fixture
@@ -438,3 +438,20 @@ def test_tag_page_is_newest_first_paginated_with_a_feed_link(client, settings):
     assert "3 days ago" in get(client, "/tags/changsha/?page=2").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html
     assert 'href="/feeds/tags/changsha/"' in html
+
+
+def test_corrections_cost_one_query_and_only_on_corrected_articles(client, technology):
+    from articles import workflow
+    from tests.factories import make_role_user
+
+    editor = make_role_user("Editor")
+    corrected = make_article(section=technology, tags=["a"])
+    plain = make_article(section=technology, tags=["a"])
+    for text in ("The first figure was wrong.", "The second one too."):
+        workflow.add_correction(corrected, by=editor, kind="correction", text=text)
+    html = get(client, corrected.get_absolute_url()).content.decode()
+    assert html.index("The second one too.") < html.index("The first figure was wrong.")
+    assert _queries_for(client, plain.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    assert (
+        _queries_for(client, corrected.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
+    )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -42,7 +43,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self) -> "ArticleQuerySet":
         """Everything the article page renders, apart from related stories."""
-        return self.for_cards().prefetch_related("tags", "corrections")
+        return self.for_cards().prefetch_related("tags")
 
 
 class Article(models.Model):
@@ -259,6 +260,14 @@ class Article(models.Model):
         """The hero photo as readers see it: none once its licence has expired."""
         photo = self.hero_photo
         return photo if photo and photo.is_shown_to_readers else None
+
+    @cached_property
+    def shown_corrections(self) -> list:
+        """Corrections and clarifications, newest first. Most articles have none:
+        `corrected_at` says so without a query."""
+        if self.corrected_at is None:
+            return []
+        return list(self.corrections.all())
 
     @property
     def hero_photo_caption(self) -> str:
