@@ -29,7 +29,7 @@ from articles.models import (
     validate_section_slug,
 )
 from articles.photos.renditions import update_renditions
-from articles.photos.storage import attach_image
+from articles.photos.storage import attach_image, delete_stored_files
 from articles.photos.validation import prepare_image
 
 FORMAT = "newsroom-articles"
@@ -297,8 +297,7 @@ def import_articles(path: Path) -> ImportResult:
         with transaction.atomic():
             return _write(articles, stored)
     except BaseException:
-        for name in stored:
-            Photo.image.field.storage.delete(name)
+        delete_stored_files(stored)
         raise
 
 

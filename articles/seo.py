@@ -27,14 +27,13 @@ def _party(name: str, *, person: bool) -> dict:
     return {"@type": "Person" if person else "Organization", "name": name}
 
 
-def image_object(photo: Photo, absolute) -> dict:
-    """A schema.org ImageObject carrying the credit exactly as printed."""
+def image_object(photo: Photo, absolute) -> dict | None:
+    """A schema.org ImageObject carrying the credit exactly as printed; None
+    for a photo without renditions (readers never get an original)."""
     largest = largest_jpeg(photo)
-    url, width, height = (
-        (largest["url"], largest["width"], largest["height"])
-        if largest
-        else (photo.image.url, photo.width, photo.height)
-    )
+    if not largest:
+        return None
+    url, width, height = largest["url"], largest["width"], largest["height"]
     data = {
         "@type": "ImageObject",
         "url": absolute(url),
@@ -86,7 +85,9 @@ def news_article(article: Article, request) -> dict:
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    photo = article.public_hero_photo
-    if photo:
-        data["image"] = [image_object(photo, absolute)]
+    image = article.public_hero_photo and image_object(
+        article.public_hero_photo, absolute
+    )
+    if image:
+        data["image"] = [image]
     return data

@@ -149,7 +149,8 @@ def test_photo_embed_round_trip_keeps_only_the_reference(admin_client):
     preview = admin_client.get(
         reverse("admin:articles_article_preview", args=[article.pk])
     ).content.decode()
-    assert f'<img src="{photo.image.url}"' in preview
+    assert 'srcset="/media/renditions/' in preview
+    assert photo.image.name not in preview
     assert "A robot line." in preview and "Photo: Feng Fei." in preview
     assert "someone else" not in preview and "evil.example" not in preview
     assert "steal()" not in preview
@@ -193,7 +194,8 @@ def test_photo_library_search_finds_photos_by_caption_and_credit(admin_client):
     assert [photo["id"] for photo in found] == [robots.pk]
     assert found[0] | {"figure": ""} == {
         "id": robots.pk,
-        "thumbnail": robots.image.url,
+        # The smallest rendition, never the original.
+        "thumbnail": "/media/" + robots.renditions["jpeg"][0]["name"],
         "caption": "Robots on the line",
         "alt": "Orange robot arms",
         "credit": "Photo: Feng Fei via AFP",
