@@ -27,7 +27,7 @@ def _party(name: str, *, person: bool) -> dict:
     return {"@type": "Person" if person else "Organization", "name": name}
 
 
-def image_object(photo: Photo, absolute) -> dict | None:
+def image_object(photo: Photo, absolute, caption: str = "") -> dict | None:
     """A schema.org ImageObject carrying the credit exactly as printed; None
     for a photo without renditions (readers never get an original)."""
     largest = largest_jpeg(photo)
@@ -41,8 +41,8 @@ def image_object(photo: Photo, absolute) -> dict | None:
         "width": width,
         "height": height,
     }
-    if photo.caption:
-        data["caption"] = photo.caption
+    if caption:
+        data["caption"] = caption
     if photo.credit_id:
         credit = photo.credit
         data["creditText"] = photo.credit_line
@@ -85,9 +85,8 @@ def news_article(article: Article, request) -> dict:
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    image = article.public_hero_photo and image_object(
-        article.public_hero_photo, absolute
-    )
+    photo = article.public_hero_photo
+    image = photo and image_object(photo, absolute, article.hero_photo_caption)
     if image:
         data["image"] = [image]
     return data

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article, Photo
 from articles.photos.renditions import rendition_names
 from articles.photos.storage import DuplicatePicture, save_photo
@@ -297,7 +299,7 @@ def test_saving_an_expired_licence_withdraws_the_renditions_at_once(
 
 def test_migration_moves_existing_originals_out_of_media(settings):
     migration = import_module(
-        "articles.migrations.0008_photo_originals_and_unique_sha256"
+        "articles.migrations.0010_photo_originals_and_unique_sha256"
     )
     photo = make_photo()
     name = photo.image.name
@@ -406,3 +408,56 @@ def test_two_editors_uploading_the_same_picture_at_once(settings, batch):
     typed = stored.licence_terms if batch else stored.caption
     other = {"First caption", "Second caption"} - {typed}
     assert other.pop() in refused  # what the second editor typed is kept
+
+
+# Through the workflow -------------------------------------------------------------
+
+
+def test_a_photo_only_in_pending_changes_is_in_use_too(admin_client, editor):
+    photo = make_rendered_photo(credit=make_credit(agency="AFP"))
+    article = make_article(headline="Live story")
+    content = workflow.ArticleContent.of(article)
+    content.body += f'<figure data-photo="{photo.pk}"></figure>'
+    workflow.edit(article, content, by=editor)
+    article.refresh_from_db()
+    assert f'data-photo="{photo.pk}"' not in article.body  # readers do not see it
+    page = admin_client.get(
+        reverse("admin:articles_photo_delete", args=[photo.pk])
+    ).content.decode()
+    assert "Live story</a> (in the body in pending changes, Published, live)" in page
+    admin_client.post(
+        reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"}
+    )
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+def test_placing_a_photo_keeps_the_librarys_text_as_the_storys_own(editor):
+    photo = make_rendered_photo(
+        caption="Library caption",
+        alt_text="Library alt",
+        credit=make_credit(agency="AFP"),
+    )
+    draft = make_article(status=Status.DRAFT, publish_at=None)
+    content = workflow.ArticleContent.of(draft)
+    content.body = f'<p>x</p><figure data-photo="{photo.pk}"></figure>'
+    workflow.edit(draft, content, by=editor)
+    draft.refresh_from_db()
+    assert draft.body == (
+        f'<p>x</p><figure data-photo="{photo.pk}" data-caption="Library caption" '
+        'data-alt="Library alt"></figure>'
+    )
+
+
+def test_a_placement_without_alt_text_cannot_go_live(editor):
+    photo = make_rendered_photo(
+        alt_text="Library alt", credit=make_credit(agency="AFP")
+    )
+    article = make_article(
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        body=f'<figure data-photo="{photo.pk}" data-caption="x" data-alt=" "></figure>',
+    )
+    with pytest.raises(ValidationError, match="no alt text"):
+        workflow.publish(article, by=editor)
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW

@@ -1,7 +1,8 @@
 """Where a library photo is used, and what that allows.
 
 A photo is used as an article's hero photo or placed in its body (as
-`<figure data-photo="12" …>`, see articles/body.py). A photo in use cannot be
+`<figure data-photo="12" …>`, see articles/body.py), in the article itself or in
+its pending changes. A photo in use cannot be
 deleted, which would break the stories; and a photo a live story uses is the
 editors' to change: its picture and credit appear on that story at once.
 """
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
-from articles.models import Article, Photo
+from articles.models import Article, PendingChange, Photo
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,13 @@ class PhotoUse:
     article: Article
     as_hero: bool
     in_body: bool
+    pending: bool = False  # only in changes not yet published
 
     @property
     def where(self) -> str:
         places = [("hero photo", self.as_hero), ("in the body", self.in_body)]
-        return " and ".join(name for name, used in places if used)
+        where = " and ".join(name for name, used in places if used)
+        return f"{where} in pending changes" if self.pending else where
 
     @property
     def is_live_story(self) -> bool:
@@ -47,7 +50,7 @@ def uses_of(photo: Photo) -> list[PhotoUse]:
         .select_related("section")
         .order_by("-publish_at", "-pk")
     )
-    return [
+    uses = [
         PhotoUse(
             article=article,
             as_hero=article.hero_photo_id == photo.pk,
@@ -55,6 +58,20 @@ def uses_of(photo: Photo) -> list[PhotoUse]:
         )
         for article in articles
     ]
+    pending = PendingChange.objects.filter(
+        Q(content__hero_photo=photo.pk)
+        | Q(content__body__icontains=_reference(photo.pk))
+    ).select_related("article__section")
+    for change in pending:
+        uses.append(
+            PhotoUse(
+                article=change.article,
+                as_hero=change.content.get("hero_photo") == photo.pk,
+                in_body=_reference(photo.pk) in (change.content.get("body") or ""),
+                pending=True,
+            )
+        )
+    return uses
 
 
 def is_used_by_live_story(photo: Photo) -> bool:

@@ -1,35 +1,19 @@
-"""JSON import and export of articles (format documented in docs/interchange.md).
-
-Import is idempotent by slug and all-or-nothing per file: every article is
-checked before anything is written, and a failure while writing rolls the
-database back and removes the files it stored.
-"""
+"""Reading an interchange file: every article checked before anything is written."""
 
 import json
-import shutil
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
 from django.utils.text import slugify
 
-from articles import related
 from articles.models import (
     Article,
-    Author,
-    Byline,
-    Photo,
-    PhotoCredit,
-    RelatedLink,
-    Section,
     validate_section_slug,
 )
-from articles.photos.renditions import update_renditions
-from articles.photos.storage import attach_image, delete_stored_files
 from articles.photos.validation import prepare_image
 
 FORMAT = "newsroom-articles"
@@ -44,12 +28,6 @@ class InterchangeError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -288,176 +266,3 @@ def read_file(path: Path) -> list[ArticleData]:
     if errors:
         raise InterchangeError(errors)
     return articles
-
-
-def import_articles(path: Path) -> ImportResult:
-    articles = read_file(path)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return _write(articles, stored)
-    except BaseException:
-        delete_stored_files(stored)
-        raise
-
-
-def _write(articles: list[ArticleData], stored: list[str]) -> ImportResult:
-    result = ImportResult()
-    saved: dict[str, Article] = {}
-    for index, data in enumerate(articles):
-        where = f"article {index + 1} ({data.slug!r})"
-        section = Section.objects.filter(slug=slugify(data.section)).first()
-        if section is None:
-            # New sections join the navigation after the existing ones.
-            last = Section.objects.order_by("-position").first()
-            section = Section.objects.create(
-                name=data.section,
-                slug=slugify(data.section),
-                position=last.position + 1 if last else 0,
-            )
-        article = Article.objects.filter(slug=data.slug).first()
-        created = article is None
-        article = article or Article(slug=data.slug)
-        article.headline = data.headline
-        article.standfirst = data.standfirst
-        article.section = section
-        article.body = data.body_html
-        article.status = data.status
-        article.publish_at = data.published_at
-        article.seo_title = data.seo_title
-        article.seo_description = data.seo_description
-        article.hero_photo = (
-            _photo(data.hero_photo, stored) if data.hero_photo else None
-        )
-        # Content that has been public keeps the time it first went out; a
-        # scheduled article gets it when it goes live.
-        if data.status in {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}:
-            article.first_published_at = article.first_published_at or data.published_at
-        try:
-            article.full_clean()
-        except ValidationError as error:
-            raise InterchangeError(
-                [
-                    f"{where}: field '{name}': {' '.join(messages)}"
-                    for name, messages in error.message_dict.items()
-                ]
-            ) from None
-        article.save()
-        Byline.objects.filter(article=article).delete()
-        Byline.objects.bulk_create(
-            Byline(article=article, author=_author(name), position=position)
-            for position, name in enumerate(data.authors)
-        )
-        article.tags.set(data.tags, clear=True)
-        related.refresh_for(article)
-        saved[data.slug] = article
-        (result.created if created else result.updated).append(data.slug)
-    for data in articles:
-        article = saved[data.slug]
-        RelatedLink.objects.filter(from_article=article).delete()
-        targets = {a.slug: a for a in Article.objects.filter(slug__in=data.related)}
-        RelatedLink.objects.bulk_create(
-            RelatedLink(
-                from_article=article, to_article=targets[slug], position=position
-            )
-            for position, slug in enumerate(data.related)
-        )
-    return result
-
-
-def _author(name: str) -> Author:
-    author, _ = Author.objects.get_or_create(
-        slug=slugify(name), defaults={"name": name}
-    )
-    return author
-
-
-def _photo(data: PhotoData, stored: list[str]) -> Photo:
-    prepared = prepare_image(data.path, data.path.name)
-    photo = Photo.objects.filter(sha256=prepared.sha256).first()
-    if photo is None:
-        photo = Photo()
-        stored.append(attach_image(photo, prepared))
-    photo.caption = data.caption
-    photo.alt_text = data.alt_text
-    if data.copyright_holder is not None:
-        photo.copyright_holder = data.copyright_holder
-    if data.licence_terms is not None:
-        photo.licence_terms = data.licence_terms
-    if data.has_licence_expiry:
-        photo.licence_expires_on = data.licence_expires_on
-    photo.credit = PhotoCredit.objects.for_parts(
-        **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
-    )
-    photo.save()
-    stored.extend(update_renditions(photo))
-    return photo
-
-
-def export_articles(path: Path) -> int:
-    """Write every article to `path`, with hero photos copied to `photos/` beside it."""
-    path = Path(path)
-    photo_dir = path.parent / "photos"
-    articles = (
-        Article.objects.select_related("section", "hero_photo", "hero_photo__credit")
-        .prefetch_related("bylines__author", "tags", "related_links__to_article")
-        .order_by("slug")
-    )
-    items = [_export_article(article, photo_dir) for article in articles]
-    document = {"format": FORMAT, "version": VERSION, "articles": items}
-    path.write_text(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return len(items)
-
-
-def _export_article(article: Article, photo_dir: Path) -> dict:
-    item: dict[str, Any] = {
-        "slug": article.slug,
-        "headline": article.headline,
-        "standfirst": article.standfirst,
-        "section": article.section.name,
-        "authors": [author.name for author in article.byline_authors],
-        "published_at": (
-            article.publish_at.astimezone(UTC).isoformat()
-            if article.publish_at
-            else None
-        ),
-        "status": article.status,
-        "body_html": article.body,
-    }
-    photo = article.hero_photo
-    if photo:
-        item["hero_photo"] = {
-            "file": _export_photo_file(photo, photo_dir),
-            "caption": photo.caption,
-            "alt_text": photo.alt_text,
-            "credit": {
-                part: getattr(photo.credit, part) if photo.credit else ""
-                for part in CREDIT_PARTS
-            },
-        }
-        if photo.copyright_holder:
-            item["hero_photo"]["copyright_holder"] = photo.copyright_holder
-        if photo.licence_terms:
-            item["hero_photo"]["licence_terms"] = photo.licence_terms
-        if photo.licence_expires_on:
-            item["hero_photo"]["licence_expires_on"] = (
-                photo.licence_expires_on.isoformat()
-            )
-    item["tags"] = [tag.name for tag in article.sorted_tags]
-    item["related"] = [link.to_article.slug for link in article.related_links.all()]
-    if article.seo_title:
-        item["seo_title"] = article.seo_title
-    if article.seo_description:
-        item["seo_description"] = article.seo_description
-    return item
-
-
-def _export_photo_file(photo: Photo, photo_dir: Path) -> str:
-    # Named by content, so exports of the same pictures from any database agree.
-    name = f"{photo.sha256[:16]}{Path(photo.image.name).suffix.lower()}"
-    photo_dir.mkdir(parents=True, exist_ok=True)
-    with photo.image.open("rb") as source, (photo_dir / name).open("wb") as target:
-        shutil.copyfileobj(source, target)
-    return f"photos/{name}"

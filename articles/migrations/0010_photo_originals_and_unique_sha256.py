@@ -56,7 +56,7 @@ def refuse_duplicate_pictures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0007_article_publish_at_idx"),
+        ("articles", "0009_admin_role_cannot_grant_itself_rights"),
     ]
 
     operations = [
