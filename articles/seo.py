@@ -27,14 +27,13 @@ def _party(name: str, *, person: bool) -> dict:
     return {"@type": "Person" if person else "Organization", "name": name}
 
 
-def image_object(photo: Photo, absolute, caption: str = "") -> dict:
-    """A schema.org ImageObject carrying the credit exactly as printed."""
+def image_object(photo: Photo, absolute, caption: str = "") -> dict | None:
+    """A schema.org ImageObject carrying the credit exactly as printed; None
+    for a photo without renditions (readers never get an original)."""
     largest = largest_jpeg(photo)
-    url, width, height = (
-        (largest["url"], largest["width"], largest["height"])
-        if largest
-        else (photo.image.url, photo.width, photo.height)
-    )
+    if not largest:
+        return None
+    url, width, height = largest["url"], largest["width"], largest["height"]
     data = {
         "@type": "ImageObject",
         "url": absolute(url),
@@ -86,8 +85,9 @@ def news_article(article: Article, request) -> dict:
     if article.standfirst:
         data["description"] = article.standfirst
     photo = article.public_hero_photo
-    if photo:
-        data["image"] = [image_object(photo, absolute, article.hero_photo_caption)]
+    image = photo and image_object(photo, absolute, article.hero_photo_caption)
+    if image:
+        data["image"] = [image]
     corrections = [c for c in article.shown_corrections if not c.is_withdrawn]
     if corrections:
         data["correction"] = [

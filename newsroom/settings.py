@@ -140,6 +140,16 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Photos as uploaded, kept apart from MEDIA_ROOT so that no public address serves
+# them: readers only ever get renditions (MEDIA_ROOT/renditions/).
+NEWSROOM_PHOTO_ORIGINALS_ROOT = Path(
+    os.environ.get("NEWSROOM_PHOTO_ORIGINALS_ROOT", BASE_DIR / "photo-originals")
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photo_originals": {"BACKEND": "articles.photos.originals.OriginalsStorage"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,7 +164,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/admin/photo-embed.js")],
         "extensions": {
             "ArticleBody": html_tags([]),
-            "PhotoEmbed": html_tags(["figure"], {"figure": ["data-photo"]}),
+            "PhotoEmbed": html_tags(
+                ["figure"], {"figure": ["data-photo", "data-caption", "data-alt"]}
+            ),
         },
     }
 ]

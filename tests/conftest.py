@@ -9,6 +9,7 @@ from tests.factories import jpeg_bytes, make_author, make_role_user
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSROOM_PHOTO_ORIGINALS_ROOT = tmp_path / "photo-originals"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield

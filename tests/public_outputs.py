@@ -36,7 +36,8 @@ class Story:
         photo = self.article.hero_photo
         marks = [self.article.get_absolute_url(), self.article.headline]
         if photo:
-            marks += [photo.image.url, *rendition_names(photo.renditions)]
+            # The original has no public address at all; its renditions do.
+            marks += [photo.image.name, *rendition_names(photo.renditions)]
         return marks
 
     def shown_in(self, text: str) -> list[str]:

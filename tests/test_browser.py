@@ -157,6 +157,19 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
         "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
     )
     page.keyboard.type("Below the photo.")
+    # The caption and alt text start as the library's and are this story's own.
+    fields = body.locator(".photo-embed__fields")
+    expect(fields.locator("textarea")).to_have_value(
+        "Robot arms on a test line in Changsha."
+    )
+    fields.locator("textarea").fill("Robot arms at the Xiang River park.")
+    fields.locator("input").fill("Three orange robot arms by a river")
+    expect(in_editor.locator("figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    expect(in_editor.locator("img")).to_have_attribute(
+        "alt", "Three orange robot arms by a river"
+    )
 
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_contain_text("was added")
@@ -165,12 +178,18 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     assert article.body == (
         "<p>The city bets on <strong>robots</strong> and on "
         '<a href="https://example.com/park" rel="noopener noreferrer">cheap space</a>'
-        f' by the river.</p><figure data-photo="{photo.pk}"></figure>'
-        "<p>Below the photo.</p>"
+        f' by the river.</p><figure data-photo="{photo.pk}" data-caption="Robot arms '
+        'at the Xiang River park." data-alt="Three orange robot arms by a river">'
+        "</figure><p>Below the photo.</p>"
     )
+    photo.refresh_from_db()
+    assert photo.caption == "Robot arms on a test line in Changsha."  # unchanged
     # Reopened, the editor shows the photo again from its reference.
-    expect(editing_area(page).locator(".photo-embed figcaption")).to_contain_text(
-        "Photo: Feng Fei via AFP."
+    expect(editing_area(page).locator(".photo-embed figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    expect(editing_area(page).locator(".photo-embed__fields input")).to_have_value(
+        "Three orange robot arms by a river"
     )
     editor_figure = page.locator(".photo-embed figure").inner_html()
 
@@ -179,12 +198,18 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     expect(rendered.locator("strong")).to_have_text("robots")
     expect(rendered.locator("a")).to_have_attribute("href", "https://example.com/park")
     image = rendered.locator("figure.inline-photo img")
-    expect(image).to_have_attribute("src", photo.image.url)
-    expect(image).to_have_attribute("alt", "Three orange robot arms over a conveyor")
-    expect(rendered.locator("figure figcaption")).to_have_text(
-        "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
+    expect(image).to_have_attribute(
+        "src", "/media/" + photo.renditions["jpeg"][-1]["name"]
     )
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 800
+    expect(image).to_have_attribute("alt", "Three orange robot arms by a river")
+    expect(rendered.locator("figure figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    # Loaded from a rendition (WebP where the browser takes it), never the original.
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image.evaluate("img => img.currentSrc").endswith(
+        "/media/" + photo.renditions["webp"][-1]["name"]
+    )
     assert rendered.locator("figure").inner_html() == editor_figure
     assert rendered.inner_text().endswith("Below the photo.")
 

@@ -306,10 +306,9 @@ def test_hero_is_a_responsive_picture_loaded_first(client, pictured_story):
 
 
 def test_card_pictures_load_lazily_except_the_lead(client, technology):
-    for _ in range(HOME_LEAD_COUNT + 2):
-        make_article(
-            section=technology, hero_photo=make_rendered_photo(photo_bytes(900, 600))
-        )
+    for n in range(HOME_LEAD_COUNT + 2):
+        picture = photo_bytes(900 + n, 600)
+        make_article(section=technology, hero_photo=make_rendered_photo(picture))
     html = get(client, "/").content.decode()
     lead = html[html.index('class="card card--lead"') :]
     lead = lead[: lead.index("</article>")]
@@ -382,12 +381,19 @@ def test_photo_is_shown_on_the_last_licensed_day(client, pictured_story):
     assert '<figure class="hero">' in html
 
 
-def test_reader_requests_never_make_renditions(client, technology, settings):
-    photo = make_photo(alt_text="Old picture")  # stored before renditions existed
-    article = make_article(section=technology, hero_photo=photo)
+def test_reader_requests_never_make_renditions_nor_get_the_original(
+    client, technology, settings
+):
+    photo = make_photo(alt_text="Old picture", renditions=False)
+    article = make_article(
+        section=technology,
+        hero_photo=photo,
+        body=f'<p>Text.</p><figure data-photo="{photo.pk}"></figure>',
+    )
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
     html = get(client, article.get_absolute_url()).content.decode()
-    assert f'<img src="{photo.image.url}" width="800" height="450"' in html
+    assert "<img" not in html and photo.image.name not in html
+    assert "<p>Text.</p>" in html
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
     assert not (Path(settings.MEDIA_ROOT) / "renditions").exists()
 

@@ -3,6 +3,7 @@
 from articles.admin import (  # noqa: F401
     articles,
     checklist,
+    credits,
     people,
     photos,
     tags,

@@ -167,21 +167,7 @@ class WorkflowAdmin:
             query = request.GET.get("q", "").strip()
             photos, _ = photo_admin.get_search_results(request, photos, query)
             photos = photos[:PHOTO_LIBRARY_PAGE]
-        return JsonResponse(
-            {
-                "photos": [
-                    {
-                        "id": photo.pk,
-                        "thumbnail": photo.image.url,
-                        "caption": photo.caption,
-                        "alt": photo.alt_text,
-                        "credit": photo.credit_line,
-                        "figure": body.render_photo(photo),
-                    }
-                    for photo in photos
-                ]
-            }
-        )
+        return JsonResponse({"photos": [body.editor_photo(p) for p in photos]})
 
 
 # The workflow buttons on an article's page, by transition.

@@ -23,7 +23,7 @@ from articles.models import (
     Section,
 )
 from articles.photos.renditions import update_renditions
-from articles.photos.storage import attach_image
+from articles.photos.storage import attach_image, delete_stored_files
 from articles.photos.validation import prepare_image
 from articles.workflow import ArticleContent
 
@@ -49,8 +49,7 @@ def import_articles(path: Path, *, allow_rule_breaks: bool = False) -> ImportRes
         with transaction.atomic():
             return _write(articles, stored, allow_rule_breaks=allow_rule_breaks)
     except BaseException:
-        for name in stored:
-            Photo.image.field.storage.delete(name)
+        delete_stored_files(stored)
         raise
 
 

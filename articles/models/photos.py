@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.photos.originals import original_storage
+
 
 class PhotoCreditQuerySet(models.QuerySet):
     def for_parts(
@@ -127,8 +129,13 @@ class PhotoQuerySet(models.QuerySet):
 
 
 class Photo(models.Model):
+    # The picture as uploaded, where no public address serves it; readers get
+    # `renditions` (articles/photos/originals.py).
     image = models.ImageField(
-        upload_to=photo_upload_to, width_field="width", height_field="height"
+        upload_to=photo_upload_to,
+        storage=original_storage,
+        width_field="width",
+        height_field="height",
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
@@ -179,6 +186,15 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two uploads of one picture at the same moment both pass the form's
+            # check; the database lets only one in (articles/photos/storage.py).
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~Q(sha256=""),
+                name="unique_photo_sha256",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.caption[:60] or self.alt_text[:60] or self.image.name
@@ -208,8 +224,11 @@ class Photo(models.Model):
 
     @property
     def is_shown_to_readers(self) -> bool:
-        """False once the licence has expired: pages then leave the picture out."""
-        return bool(self.image) and not self.is_licence_expired()
+        """False once the licence has expired, or while the photo has no
+        renditions (readers never get the original): pages then leave it out."""
+        return (
+            bool(self.image) and bool(self.renditions) and not self.is_licence_expired()
+        )
 
     @property
     def licence_days_left(self) -> int | None:

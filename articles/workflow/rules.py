@@ -17,7 +17,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 
-from articles.body import photo_ids
+from articles.body import inline_photos, photo_ids
 from articles.links import broken_links
 from articles.models import (
     Article,
@@ -74,6 +74,12 @@ class _Subject:
         ids = photo_ids(self.content.body)
         return list(Photo.objects.select_related("credit").filter(pk__in=ids))
 
+    def placed_alt_text(self, photo: Photo) -> str:
+        """The alt text a body photo has where it is placed; a photo placed
+        twice is judged by its emptier one."""
+        uses = [u for u in inline_photos(self.content.body) if u.photo_id == photo.pk]
+        return min((u.alt_text_for(photo).strip() for u in uses), key=bool, default="")
+
 
 def _headline(subject: _Subject, limit: int | None) -> list[str]:
     length = len(subject.content.headline)
@@ -113,7 +119,10 @@ def _alt_text(subject: _Subject, limit: int | None) -> list[str]:
     found = []
     if subject.hero:
         found.append(alt_text_problem(subject.hero, story_alt))
-    found += [alt_text_problem(photo) for photo in subject.inline]
+    found += [
+        alt_text_problem(photo, subject.placed_alt_text(photo))
+        for photo in subject.inline
+    ]
     return _placed(subject, found)
 
 
