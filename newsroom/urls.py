@@ -8,8 +8,9 @@ from articles import views
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("admin/account/", include("articles.security.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("articles.security.account_urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),

@@ -13,6 +13,7 @@ from django.http import (
 from django.urls import reverse
 
 from articles.roles import ROLE_NAMES
+from articles.security import admin as security_admin
 
 # Photos whose credit changes get new renditions at once up to this many; the
 # rest are brought up to date by `manage.py regenerate_renditions`.
@@ -107,7 +108,13 @@ class NewsroomUserAdmin(UserAdmin):
         "last_login",
     ]
     list_filter = ["groups", "is_active", "is_superuser"]
-    actions = ["deactivate", "reactivate", "resend_invitation"]
+    actions = [
+        "deactivate",
+        "reactivate",
+        "resend_invitation",
+        security_admin.log_out_everywhere,
+        security_admin.reset_two_factor,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
