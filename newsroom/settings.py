@@ -250,7 +250,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("NEWSROOM_LOGIN_LOCKOUT_MINUTES", "15"))
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "articles.security.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "articles.security.lockout.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "articles.security.lockout.client_ip"
 # Proxies in front of the app that append to X-Forwarded-For (0: none, trust

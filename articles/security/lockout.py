@@ -26,6 +26,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
+    """Lock by username and by address; by address alone when there is no name.
+
+    Without this, every failure that names nobody would share one lock.
+    """
+    if credentials is not None:
+        username = credentials.get("username")
+    else:
+        username = getattr(request_or_attempt, "username", None)
+    return ["username", "ip_address"] if username else ["ip_address"]
+
+
 def record_failure(request, username: str = "") -> None:
     user_login_failed.send(
         sender=__name__, credentials={"username": username}, request=request
@@ -64,16 +76,19 @@ class PasswordResetView(auth_views.PasswordResetView):
             return lockout_response(request, email)
         response = super().post(request, *args, **kwargs)
         record_failure(request, email)
+        # This request was let through (and its mail sent); the lock starts with
+        # the next one, so the answer must not claim otherwise.
+        request.axes_locked_out = False
         return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # Counted against the address only: a stranger guessing links must not lock
+    # the user out of their own link.
     def dispatch(self, request, *args, **kwargs):
-        user = self.get_user(kwargs.get("uidb64", ""))
-        username = user.get_username() if user else ""
-        if is_locked(request, username):
-            return lockout_response(request, username)
+        if is_locked(request):
+            return lockout_response(request)
         response = super().dispatch(request, *args, **kwargs)
         if not self.validlink:
-            record_failure(request, username)
+            record_failure(request)
         return response
