@@ -34,12 +34,8 @@ def admin_urls(article, photo) -> dict[str, str]:
         "article list": reverse("admin:articles_article_changelist"),
         "article form": reverse("admin:articles_article_change", args=[article.pk]),
         "new article": reverse("admin:articles_article_add"),
-        "article history": reverse(
-            "admin:articles_article_history", args=[article.pk]
-        ),
-        "article preview": reverse(
-            "admin:articles_article_preview", args=[article.pk]
-        ),
+        "article history": reverse("admin:articles_article_history", args=[article.pk]),
+        "article preview": reverse("admin:articles_article_preview", args=[article.pk]),
         "photo list": reverse("admin:articles_photo_changelist"),
         "photo form": reverse("admin:articles_photo_change", args=[photo.pk]),
         "batch upload": reverse("admin:articles_photo_upload"),

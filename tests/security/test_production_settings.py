@@ -1,4 +1,4 @@
-"""Production settings fail closed; `check --deploy` is clean with the documented ones."""
+"""Production settings fail closed; `check --deploy` is clean when they are set."""
 
 import os
 import subprocess
