@@ -253,6 +253,13 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_LOCKOUT_PARAMETERS = "articles.security.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "articles.security.lockout.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "articles.security.lockout.client_ip"
+# Kept out of the failure records shown in the admin (passwords always are).
+AXES_SENSITIVE_PARAMETERS = [
+    "code",
+    "new_password1",
+    "new_password2",
+    "csrfmiddlewaretoken",
+]
 # Proxies in front of the app that append to X-Forwarded-For (0: none, trust
 # REMOTE_ADDR); the client is the address that many hops from the right.
 NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT", "0"))

@@ -33,19 +33,21 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split()).lower()
+        # Verified outside any exception, so that django-otp's throttle count and
+        # the lock-out's failure record are kept when the code is refused.
         with transaction.atomic():
             device = self.device_for(code)
-            if device is not None:
-                allowed, _ = device.verify_is_allowed()
-                if not allowed:
-                    raise forms.ValidationError(
-                        "Too many wrong codes in a row: wait a minute, then try "
-                        "again with the code your app shows then."
-                    )
-                if device.verify_token(code):
-                    self.device = device
-                    return code
+            allowed = device is not None and device.verify_is_allowed()[0]
+            matched = allowed and device.verify_token(code)
+        if matched:
+            self.device = device
+            return code
         lockout.record_failure(self.request, self.user.get_username())
+        if device is not None and not allowed:
+            raise forms.ValidationError(
+                "Too many wrong codes in a row: wait a few seconds, then try "
+                "again with the code your app shows then."
+            )
         raise forms.ValidationError(
             "That code is not right. Check that your phone's clock is set "
             "automatically, or use a recovery code."
