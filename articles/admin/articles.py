@@ -43,7 +43,7 @@ from articles.models import (
 from articles.preview import share_url
 from articles.sanitize import PHOTO_ID, sanitize_html
 from articles.views import render_article
-from articles.widgets import TagAutocompleteWidget
+from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -525,6 +525,7 @@ class ArticleAdmin(CompareVersionAdmin):
             kwargs["widget"] = body.editor_widget()
         if db_field.name == "tags":
             kwargs["widget"] = TagAutocompleteWidget()
+            kwargs["form_class"] = TagNamesField
         if db_field.name in {"headline", "seo_title", "seo_description"}:
             kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
