@@ -54,3 +54,16 @@ def test_a_tag_name_with_quotes_stays_one_tag(client):
     assert response.status_code == 302
     names = sorted(Article.objects.get().tags.values_list("name", flat=True))
     assert names == ['Say "no" to tariffs', "trade, and more"]
+
+
+def test_a_jpeg_that_is_also_an_html_page_is_stored_as_a_picture_only():
+    from articles.photos.validation import prepare_image
+    from tests.factories import photo_bytes, upload
+    from tests.security.hostile_files import jpeg_with_html_inside
+
+    prepared = prepare_image(upload(jpeg_with_html_inside()), "polyglot.jpg")
+    assert b"<script" not in prepared.content and b"<html" not in prepared.content
+    appended = photo_bytes(200, 100) + b"<html><script>alert(1)</script></html>"
+    assert b"<script" not in prepare_image(upload(appended), "x.jpg").content
+    clean = photo_bytes(200, 100)
+    assert prepare_image(upload(clean), "x.jpg").content == clean
