@@ -80,14 +80,55 @@ def page(browser, live_server, settings):
     )
     # Uploads are served by the web server or a CDN, never by Django.
     context.route("**/media/**", serve_media)
+    # Every page runs under the site's Content-Security-Policy; a violation (an
+    # inline script or style, eval, a source outside the policy) fails the test.
+    violations = []
+    context.expose_binding(
+        "reportCspViolation", lambda source, text: violations.append(text)
+    )
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     # Generous: a loaded two-core CI machine can take seconds to serve a page.
     page.set_default_timeout(30_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    policies = []
+    page.on(
+        "response",
+        lambda response: (
+            policies.append(response.headers.get("content-security-policy"))
+            if response.request.resource_type == "document"
+            else None
+        ),
+    )
     yield page
     context.close()
     assert errors == [], "JavaScript errors on the page"
+    assert violations == [], "\n".join(violations)
+    assert policies and all(
+        policy
+        and "script-src 'self'" in policy
+        and "'unsafe-eval'" not in policy
+        and "script-src 'self' 'unsafe-inline'" not in policy
+        for policy in policies
+    ), "every page is served with the strict policy"
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI} in ${event.documentURI}`
+  );
+});
+"""
 
 
 def serve_media(route):

@@ -26,7 +26,7 @@ from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
 from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
-from articles.widgets import TagAutocompleteWidget
+from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -223,6 +223,7 @@ class ArticleAdmin(
             kwargs["widget"] = body.editor_widget()
         if db_field.name == "tags":
             kwargs["widget"] = TagAutocompleteWidget()
+            kwargs["form_class"] = TagNamesField
         if db_field.name in {"headline", "seo_title", "seo_description"}:
             kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -226,7 +226,13 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
             )
     if not file_name:
         return None
-    path = (base_dir / file_name).resolve()
+    path = _photo_path(base_dir, file_name)
+    if path is None:
+        checker.fail(
+            "hero_photo.file",
+            f"'{file_name[:120]}' must name a file in the import file's folder",
+        )
+        return None
     if not path.is_file():
         checker.fail("hero_photo.file", f"'{file_name}' does not exist")
         return None
@@ -247,6 +253,18 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
         licence_expires_on=licence_expires_on,
         has_licence_expiry="licence_expires_on" in raw,
     )
+
+
+def _photo_path(base_dir: Path, file_name: str) -> Path | None:
+    """The photo file, if the name stays inside the import folder and is usable."""
+    if "\x00" in file_name:
+        return None
+    try:
+        path = (base_dir / file_name).resolve()
+        path.is_file()  # a name too long for the file system raises here
+    except (OSError, ValueError):
+        return None
+    return path if path.is_relative_to(base_dir.resolve()) else None
 
 
 def parse_article(raw: Any, index: int, base_dir: Path, errors: list[str]):
