@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    "ninja",
     "articles",
 ]
 
