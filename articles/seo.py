@@ -27,7 +27,7 @@ def _party(name: str, *, person: bool) -> dict:
     return {"@type": "Person" if person else "Organization", "name": name}
 
 
-def image_object(photo: Photo, absolute) -> dict:
+def image_object(photo: Photo, absolute, caption: str = "") -> dict:
     """A schema.org ImageObject carrying the credit exactly as printed."""
     largest = largest_jpeg(photo)
     url, width, height = (
@@ -42,8 +42,8 @@ def image_object(photo: Photo, absolute) -> dict:
         "width": width,
         "height": height,
     }
-    if photo.caption:
-        data["caption"] = photo.caption
+    if caption:
+        data["caption"] = caption
     if photo.credit_id:
         credit = photo.credit
         data["creditText"] = photo.credit_line
@@ -88,5 +88,5 @@ def news_article(article: Article, request) -> dict:
         data["description"] = article.standfirst
     photo = article.public_hero_photo
     if photo:
-        data["image"] = [image_object(photo, absolute)]
+        data["image"] = [image_object(photo, absolute, article.hero_photo_caption)]
     return data

@@ -155,15 +155,12 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
 def render_article(request, article: Article, *, preview: bool = False):
     """The article page as readers see it; a preview shows pending changes too.
 
-    A preview is rendered inside a transaction that applies the pending changes
-    and is rolled back, and it is marked never-cache and noindex.
+    A preview reads the pending changes and writes nothing; it is marked
+    never-cache and noindex.
     """
     if not preview:
         return _article_response(request, article, preview=False)
-    with workflow.pending_applied(article):
-        fresh = Article.objects.for_page().get(pk=article.pk)
-        response = _article_response(request, fresh, preview=True)
-        response.render()
+    response = _article_response(request, workflow.preview(article), preview=True)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

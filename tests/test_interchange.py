@@ -247,8 +247,8 @@ def test_imported_photos_get_renditions_and_lose_location_data(write_file, setti
 def test_write_failure_removes_rendition_files_too(write_file, settings, monkeypatch):
     path = write_file([article_data("first"), article_data("second")])
 
-    def fail_on_second_article(article_data_list, stored):
-        real_write(article_data_list[:1], stored)
+    def fail_on_second_article(article_data_list, stored, **options):
+        real_write(article_data_list[:1], stored, **options)
         raise RuntimeError("disk full")
 
     real_write = interchange._write

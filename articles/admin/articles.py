@@ -1,47 +1,37 @@
-"""Articles in the admin: the form, workflow buttons, revisions, related stories."""
+"""Articles in the admin: the list, the change page with its workflow buttons,
+previews and revisions. Saving hands the form's content to the workflow."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max, Q
-from django.http import (
-    Http404,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-    JsonResponse,
-)
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.html import format_html
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.helpers import html_diff
 from taggit.models import Tag
 
-from articles import body, related, workflow
-
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
-from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
-from articles.models import (
-    Article,
-    ArticleEvent,
-    ArticleRedirect,
-    Byline,
-    Photo,
-    RelatedExclusion,
-    RelatedLink,
-    photo_problems,
+from articles import body, workflow
+from articles.admin.article_form import (
+    ArticleForm,
+    BylineInline,
+    RelatedLinkInline,
+    refusal,
 )
+from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
+from articles.admin.related import RelatedStoriesAdmin
+from articles.models import Article, ArticleEvent, ArticleRedirect, Photo
 from articles.preview import share_url
-from articles.sanitize import PHOTO_ID, sanitize_html
+from articles.sanitize import PHOTO_ID
 from articles.views import render_article
 from articles.widgets import TagAutocompleteWidget
 
@@ -49,179 +39,16 @@ Status = Article.Status
 Action = ArticleEvent.Action
 
 PHOTO_LIBRARY_PAGE = 30
-# Automatic candidates listed for an editor to pin or exclude.
-ADMIN_CANDIDATES = 10
-RELATED_VERBS = {"pin", "unpin", "exclude", "allow"}
-
-
-class ArticleInline(admin.TabularInline):
-    """Inlines of an article follow the article's own edit rights."""
-
-    def has_add_permission(self, request, obj=None):
-        return obj is None or workflow.can_edit(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or workflow.can_edit(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or workflow.can_edit(request.user, obj)
-
-
-class BylineInline(ArticleInline):
-    model = Byline
-    extra = 0
-    autocomplete_fields = ["author"]
-    verbose_name = "author"
-    verbose_name_plural = "Byline (in order)"
-
-
-class RelatedLinkInline(ArticleInline):
-    model = RelatedLink
-    fk_name = "from_article"
-    extra = 0
-    autocomplete_fields = ["to_article"]
-    verbose_name = "pinned related story"
-    verbose_name_plural = "Pinned related stories (shown first, in this order)"
-
-
-# Live character counts on the article form: field -> (guide, what the guide is for).
-WRITING_GUIDES = {
-    "headline": (
-        60,
-        "Search results show about 60 characters of a title; for a longer "
-        "headline, write a shorter SEO title.",
-    ),
-    "standfirst": (
-        155,
-        "Search results show about 155 characters of it when the SEO description "
-        "is empty.",
-    ),
-    "seo_title": (60, "Search results show about 60 characters."),
-    "seo_description": (155, "Search results show about 155 characters."),
-}
-
-
-class ArticleForm(forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "section",
-            "standfirst",
-            "body",
-            "hero_photo",
-            "tags",
-            "seo_title",
-            "seo_description",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = self.instance.version
-        for name, (guide, help_text) in WRITING_GUIDES.items():
-            if name in self.fields:
-                field = self.fields[name]
-                field.widget.attrs["data-count-guide"] = guide
-                field.help_text = " ".join(filter(None, [field.help_text, help_text]))
-        if "body" in self.fields:
-            self.fields["body"].help_text = (
-                "Headings, emphasis, links, lists, quotes and photos from the photo "
-                "library. Anything else, including formatting pasted from elsewhere, "
-                "is cleaned away on save."
-            )
-        if "slug" in self.fields:
-            self.fields["slug"].required = False
-            if self.slug_is_locked:
-                self.fields["slug"].widget.attrs["data-slug-locked"] = "true"
-                self.fields["slug"].help_text = (
-                    "The article has been published, so its address no longer "
-                    "follows the headline. If you change it, the old address "
-                    "keeps working and redirects here."
-                )
-            else:
-                self.fields["slug"].help_text = (
-                    "The last part of the article's URL. It follows the headline "
-                    "until the article is first published, unless you type your own."
-                )
-
-    @property
-    def slug_is_locked(self) -> bool:
-        return bool(self.instance.pk and self.instance.first_published_at)
-
-    def clean_slug(self):
-        slug = self.cleaned_data.get("slug")
-        if slug:
-            return slug
-        if self.slug_is_locked:
-            return self.instance.slug
-        return slugify(self.cleaned_data.get("headline", ""))[:200]
-
-    def clean_body(self):
-        html = sanitize_html(self.cleaned_data.get("body", ""))
-        wanted = set(body.photo_ids(html))
-        if wanted:
-            found = set(
-                Photo.objects.filter(pk__in=wanted).values_list("pk", flat=True)
-            )
-            if missing := sorted(wanted - found):
-                raise ValidationError(
-                    "The body shows photos that are no longer in the photo library "
-                    "(%(ids)s). Remove them from the body and save again.",
-                    params={"ids": ", ".join(f"#{pk}" for pk in missing)},
-                )
-        return html
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            loaded = cleaned.get("loaded_version")
-            current = (
-                Article.objects.select_for_update()
-                .values_list("version", flat=True)
-                .get(pk=self.instance.pk)
-            )
-            if loaded != current:
-                raise ValidationError(edit_conflict_message(self.instance, loaded))
-        if self.instance.is_live() and "hero_photo" in self.fields:
-            for problem in photo_problems(cleaned.get("hero_photo")):
-                self.add_error(
-                    "hero_photo", f"Cannot publish with this photo. {problem}"
-                )
-        return cleaned
-
-
-def edit_conflict_message(article: Article, loaded_version: int | None) -> str:
-    """Say who saved the article meanwhile and which fields they changed."""
-    versions = list(
-        Version.objects.get_for_object(article).select_related("revision__user")
-    )
-    latest = versions[0] if versions else None
-    opened = next(
-        (v for v in versions if v.field_dict.get("version") == loaded_version), None
-    )
-    who = ""
-    if latest:
-        user = latest.revision.user
-        when = timezone.localtime(latest.revision.date_created)
-        who = f" ({user.get_username() if user else 'the scheduler'}, {when:%H:%M})"
-    changed = []
-    if latest and opened:
-        for field in Article._meta.concrete_fields:
-            if field.name in workflow.WORKFLOW_FIELDS or not field.editable:
-                continue
-            if latest.field_dict.get(field.attname) != opened.field_dict.get(
-                field.attname
-            ):
-                changed.append(str(field.verbose_name))
-    changes = f" They changed: {', '.join(changed)}." if changed else ""
-    return (
-        f"Someone else saved this article while you were editing{who}.{changes} "
-        "Your changes were not saved and nothing was overwritten: copy what you "
-        "need, reload the page and apply your changes again."
-    )
+# What the revision comparison leaves out: bookkeeping, not what the story says.
+NOT_COMPARED = [
+    "tags",
+    "version",
+    "edited_at",
+    "edited_by",
+    "created_at",
+    "created_by",
+    "imported_rule_breaks",
+]
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -248,36 +75,8 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(tags__id=value)
 
 
-def candidates_table(candidates, actions=None):
-    """Rows of automatic related stories with their score and shared tags."""
-    rows = format_html_join(
-        "",
-        '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-        "<td>{}</td>{}</tr>",
-        (
-            (
-                f"{candidate.score:.2f}",
-                reverse("admin:articles_article_change", args=[candidate.article.pk]),
-                candidate.article.headline,
-                candidate.article.section.name,
-                candidate.article.publish_at.date().isoformat(),
-                ", ".join(tag.name for tag in candidate.shared_tags),
-                actions(candidate) if actions else "",
-            )
-            for candidate in candidates
-        ),
-    )
-    return format_html(
-        '<table class="related-candidates"><thead><tr><th>Score</th>'
-        "<th>Story</th><th>Section</th><th>Published</th><th>Shared tags</th>{}"
-        "</tr></thead><tbody>{}</tbody></table>",
-        format_html("<th>{}</th>", "Editor") if actions else "",
-        rows,
-    )
-
-
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(RelatedStoriesAdmin, CompareVersionAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -308,11 +107,13 @@ class ArticleAdmin(CompareVersionAdmin):
         "first_published_at",
         "updated_at",
         "hero_photo_status",
+        "rule_breaks",
         "automatic_related",
     ]
     inlines = [BylineInline, RelatedLinkInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
+    compare_exclude = NOT_COMPARED
     change_form_template = "admin/articles/article/change_form.html"
     # Not reversion's list template: deleted articles are not recovered here,
     # since a recovered article would skip the workflow.
@@ -331,10 +132,29 @@ class ArticleAdmin(CompareVersionAdmin):
                 ]
             },
         ),
-        ("Photo and topics", {"fields": ["hero_photo", "hero_photo_status", "tags"]}),
+        (
+            "Photo and topics",
+            {
+                "fields": [
+                    "hero_photo",
+                    "hero_photo_status",
+                    "hero_caption",
+                    "hero_alt_text",
+                    "tags",
+                ]
+            },
+        ),
         (
             "Publishing",
-            {"fields": ["status", "publish_at", "first_published_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "updated_at",
+                    "rule_breaks",
+                ]
+            },
         ),
         ("Related stories", {"fields": ["automatic_related"]}),
         (
@@ -365,11 +185,9 @@ class ArticleAdmin(CompareVersionAdmin):
         return workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is None or workflow.is_editor(request.user):
-            return True
-        return obj.status == Status.DRAFT and workflow.is_author_of(request.user, obj)
+        if obj is None:
+            return super().has_delete_permission(request)
+        return workflow.can_delete(request.user, obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -382,144 +200,6 @@ class ArticleAdmin(CompareVersionAdmin):
         css = {"all": ["articles/article-body.css", "articles/admin/article-form.css"]}
         js = ["admin/js/urlify.js", "articles/admin/article-form.js"]
 
-    def related_urls(self):
-        return [
-            path(
-                "<int:pk>/related/",
-                self.admin_site.admin_view(self.related_view),
-                name="articles_article_related",
-            ),
-            path(
-                "<int:pk>/related/<str:verb>/<int:candidate>/",
-                self.admin_site.admin_view(self.related_action_view),
-                name="articles_article_related_action",
-            ),
-        ]
-
-    @admin.display(description="Automatic candidates")
-    def automatic_related(self, article):
-        if not article.pk:
-            return "Shown once the article is saved with tags."
-        candidates = related.automatic_candidates(
-            article, ADMIN_CANDIDATES, explain=True
-        )
-        link = format_html(
-            '<p><a class="button" href="{}">Pin or exclude candidates</a></p>',
-            reverse("admin:articles_article_related", args=[article.pk]),
-        )
-        if not candidates:
-            return format_html(
-                "<p>No live article shares a tag with this one.</p>{}", link
-            )
-        return format_html(
-            "<p>Filled in after the pinned stories, best first. The score adds the "
-            "rarity of each shared tag, with a bonus for the same section, and "
-            "falls with the time between the two stories.</p>{}{}",
-            candidates_table(candidates),
-            link,
-        )
-
-    def related_view(self, request, pk):
-        article = get_object_or_404(Article.objects.prefetch_related("tags"), pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        can_change = self.has_change_permission(request, article)
-        pinned = list(article.related_links.select_related("to_article__section"))
-        excluded = list(
-            article.related_exclusions.select_related("to_article__section")
-        )
-        candidates = related.automatic_candidates(
-            article,
-            ADMIN_CANDIDATES,
-            exclude=[link.to_article_id for link in pinned],
-            explain=True,
-        )
-
-        def buttons(candidate):
-            if not can_change:
-                return format_html("<td></td>")
-            return format_html(
-                "<td>{}{}</td>",
-                self._action_button(article, "pin", candidate.article.pk, "Pin"),
-                self._action_button(
-                    article, "exclude", candidate.article.pk, "Exclude"
-                ),
-            )
-
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Related stories for “{article.headline}”",
-            "article": article,
-            "pinned": pinned,
-            "excluded": excluded,
-            "table": candidates_table(candidates, buttons) if candidates else "",
-            "can_change": can_change,
-            "excluded_rows": [
-                (e, self._action_button(article, "allow", e.to_article_id, "Allow"))
-                for e in excluded
-            ],
-            "pinned_rows": [
-                (p, self._action_button(article, "unpin", p.to_article_id, "Unpin"))
-                for p in pinned
-            ],
-        }
-        return TemplateResponse(request, "admin/articles/article/related.html", context)
-
-    def _action_button(self, article, verb, candidate, label):
-        return format_html(
-            '<button type="submit" class="button" form="related-actions" '
-            'formaction="{}">{}</button>',
-            reverse(
-                "admin:articles_article_related_action",
-                args=[article.pk, verb, candidate],
-            ),
-            label,
-        )
-
-    def related_action_view(self, request, pk, verb, candidate):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if verb not in RELATED_VERBS:
-            raise Http404("Unknown action.")
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        other = get_object_or_404(Article, pk=candidate)
-        with transaction.atomic():
-            if verb == "pin":
-                RelatedExclusion.objects.filter(
-                    from_article=article, to_article=other
-                ).delete()
-                if other.pk != article.pk:
-                    last = article.related_links.aggregate(n=Max("position"))["n"]
-                    RelatedLink.objects.get_or_create(
-                        from_article=article,
-                        to_article=other,
-                        defaults={"position": 0 if last is None else last + 1},
-                    )
-                message = f"“{other}” is pinned."
-            elif verb == "unpin":
-                RelatedLink.objects.filter(
-                    from_article=article, to_article=other
-                ).delete()
-                message = f"“{other}” is no longer pinned."
-            elif verb == "exclude":
-                RelatedLink.objects.filter(
-                    from_article=article, to_article=other
-                ).delete()
-                RelatedExclusion.objects.get_or_create(
-                    from_article=article, to_article=other
-                )
-                message = f"“{other}” will not be suggested for this article."
-            elif verb == "allow":
-                RelatedExclusion.objects.filter(
-                    from_article=article, to_article=other
-                ).delete()
-                message = f"“{other}” may be suggested again."
-        self.message_user(request, message, messages.SUCCESS)
-        return redirect("admin:articles_article_related", pk=article.pk)
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = body.editor_widget()
@@ -529,68 +209,49 @@ class ArticleAdmin(CompareVersionAdmin):
             kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    # Saving ---------------------------------------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        return {**kwargs, **inline.formset_kwargs(obj)}
+
+    # Saving: the workflow writes, the admin only reports ----------------------------
 
     def save_model(self, request, obj, form, change):
-        old_path = None
-        if change:
-            previous = Article.objects.select_related("section").get(pk=obj.pk)
-            if previous.first_published_at:
-                old_path = previous.get_absolute_url()
-            obj.version = previous.version + 1
-        else:
-            obj.created_by = request.user
-        obj.edited_by = request.user
-        super().save_model(request, obj, form, change)
-        if old_path:
-            ArticleRedirect.remember(old_path, obj)
+        """Nothing is written here: `save_related` hands the form and its inlines
+        to the workflow together."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        related.refresh_for(form.instance)
-        request.form_changed = form.has_changed() or any(
-            formset.has_changed() for formset in formsets
-        )
-        article = form.instance
-        author = getattr(request.user, "author", None)
-        if not change and author and not article.bylines.exists():
-            Byline.objects.create(article=article, author=author)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.edits_are_pending(article):
-            return super().change_view(request, object_id, form_url, extra_context)
-        # A live article is edited as pending changes: the form is shown and saved
-        # against the pending state, the save is captured as a revision, and the
-        # database is rolled back so that readers keep the published version.
-        with transaction.atomic():
-            savepoint = transaction.savepoint()
-            pending = (
-                article.pending_change
-                if workflow.has_pending_changes(article)
-                else None
+        inlines = self.get_inline_instances(request, form.instance)
+        rows = {
+            inline.content_list: inline.chosen(formset)
+            for formset, inline in zip(formsets, inlines, strict=True)
+        }
+        content = form.content(rows.get("authors"), rows.get("related"))
+        if change:
+            workflow.edit(
+                form.instance,
+                content,
+                by=request.user,
+                version=form.cleaned_data.get("loaded_version"),
             )
-            if pending:
-                workflow._apply(article, pending.revision)
-            request.saving_pending_changes = True
-            response = super().change_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render"):
-                response.render()
-            saved = getattr(request, "saved_pending_changes", False)
-            state = workflow.snapshot(article) if saved else None
-            transaction.savepoint_rollback(savepoint)
-        if state:
-            workflow.store_pending(article, by=request.user, snapshot=state)
-        return response
+        else:
+            article = workflow.create(content, by=request.user)
+            # The admin goes on to log and redirect to the object it was given.
+            form.instance.pk = article.pk
+            form.instance.refresh_from_db()
 
-    @staticmethod
-    def edits_are_pending(article: Article) -> bool:
-        return article.is_live() or workflow.has_pending_changes(article)
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The inlines were not saved by their formsets; the revision history and
+        # the workflow history record what changed.
+        return [{"added": {}}] if add else [{"changed": {"fields": form.changed_data}}]
 
     def response_change(self, request, obj):
-        if getattr(request, "saving_pending_changes", False):
-            request.saved_pending_changes = request.form_changed
-            if request.form_changed:
+        if workflow.edits_are_pending(obj) or obj.is_live():
+            if workflow.has_pending_changes(obj):
                 message = (
                     "Saved as pending changes. Readers still see the published "
                     "version until an editor publishes the changes."
@@ -625,7 +286,7 @@ class ArticleAdmin(CompareVersionAdmin):
             "events": article.events.select_related("actor")[:50],
             "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
             "can_share_preview": workflow.is_editor(user),
-            "default_schedule_at": (timezone.localtime() + timezone.timedelta(hours=1))
+            "default_schedule_at": (timezone.localtime() + timedelta(hours=1))
             .replace(second=0, microsecond=0)
             .strftime("%Y-%m-%dT%H:%M"),
         }
@@ -663,8 +324,7 @@ class ArticleAdmin(CompareVersionAdmin):
         try:
             message = self.run_action(request, article, action, comment)
         except (PermissionDenied, ValidationError) as error:
-            text = refusal(error)
-            self.message_user(request, text, messages.ERROR)
+            self.message_user(request, refusal(error), messages.ERROR)
         else:
             self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
@@ -682,7 +342,7 @@ class ArticleAdmin(CompareVersionAdmin):
             at = parse_local_datetime(request.POST.get("publish_at", ""))
             workflow.schedule(article, by=user, at=at, comment=comment)
             when = timezone.localtime(article.publish_at)
-            return f"{headline} is scheduled for {when:%b %-d, %Y %H:%M}."
+            return f"{headline} is scheduled for {when:%b} {when.day}, {when:%Y %H:%M}."
         if action == Action.PUBLISH:
             workflow.publish(article, by=user, comment=comment)
             return f"{headline} is published."
@@ -755,8 +415,7 @@ class ArticleAdmin(CompareVersionAdmin):
             try:
                 workflow.restore(article, version, by=request.user)
             except (PermissionDenied, ValidationError) as error:
-                text = refusal(error)
-                self.message_user(request, text, messages.ERROR)
+                self.message_user(request, refusal(error), messages.ERROR)
             else:
                 pending = workflow.has_pending_changes(article)
                 self.message_user(
@@ -801,6 +460,26 @@ class ArticleAdmin(CompareVersionAdmin):
             raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
 
+    def compare(self, obj, version1, version2):
+        """reversion-compare's field diff, plus the tags, which it cannot read
+        from taggit's manager."""
+        diff, has_unfollowed_fields = super().compare(obj, version1, version2)
+        tags1 = workflow.content_of_revision(version1).tags
+        tags2 = workflow.content_of_revision(version2).tags
+        if sorted(tags1, key=str.lower) != sorted(tags2, key=str.lower):
+            diff.append(
+                {
+                    "field": Article._meta.get_field("tags"),
+                    "is_related": False,
+                    "follow": True,
+                    "diff": html_diff(
+                        "\n".join(sorted(tags1, key=str.lower)),
+                        "\n".join(sorted(tags2, key=str.lower)),
+                    ),
+                }
+            )
+        return diff, has_unfollowed_fields
+
     # List columns and bulk actions -------------------------------------------------
 
     @admin.display(description="Byline")
@@ -817,7 +496,7 @@ class ArticleAdmin(CompareVersionAdmin):
         if not photo:
             return "—"
         notes = [licence_note(photo)]
-        if not photo.alt_text.strip():
+        if not (article.hero_alt_text or photo.alt_text).strip():
             notes.append("No alt text yet: needed before publishing.")
         notes = [note for note in notes if note] or ["Ready to publish."]
         return format_html(
@@ -826,11 +505,21 @@ class ArticleAdmin(CompareVersionAdmin):
             reverse("admin:articles_photo_change", args=[photo.pk]),
         )
 
+    @admin.display(description="Imported with")
+    def rule_breaks(self, article):
+        if not article.imported_rule_breaks:
+            return "—"
+        return format_html(
+            "<strong>Still to fix</strong> (imported although it breaks the "
+            "publishing rules): {}",
+            "; ".join(article.imported_rule_breaks),
+        )
+
     @admin.display(description="Last edited", ordering="edited_at")
     def edited(self, article):
         when = timezone.localtime(article.edited_at)
         who = article.edited_by.get_username() if article.edited_by else ""
-        return f"{when:%b %-d, %H:%M} {who}".strip()
+        return f"{when:%b} {when.day}, {when:%H:%M} {who}".strip()
 
     @admin.action(description="Publish selected articles now")
     def publish_selected(self, request, queryset):
@@ -846,8 +535,7 @@ class ArticleAdmin(CompareVersionAdmin):
             try:
                 transition(article, by=request.user)
             except (PermissionDenied, ValidationError) as error:
-                reason = refusal(error)
-                refused.append(reason)
+                refused.append(refusal(error))
             else:
                 moved.append(f"“{article.headline}”")
         if moved:
@@ -866,13 +554,6 @@ BUTTONS = {
     Action.PUBLISH: "Publish now",
     Action.UNPUBLISH: "Unpublish",
 }
-
-
-def refusal(error: PermissionDenied | ValidationError) -> str:
-    """The message to show for a refused action."""
-    if isinstance(error, ValidationError):
-        return error.messages[0]
-    return str(error) or "You may not do that."
 
 
 def parse_local_datetime(value: str) -> datetime | None:

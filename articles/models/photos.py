@@ -218,12 +218,17 @@ class Photo(models.Model):
         return (self.licence_expires_on - timezone.localdate()).days
 
 
-def photo_problems(photo: Photo | None, today: date | None = None) -> list[str]:
-    """Why an article cannot be published with this photo; empty when it can."""
+def photo_problems(
+    photo: Photo | None, today: date | None = None, alt_text: str | None = None
+) -> list[str]:
+    """Why an article cannot be published with this photo; empty when it can.
+
+    `alt_text` is the story's own alt text for the photo, when it has one.
+    """
     if photo is None:
         return []
     problems = []
-    if not photo.alt_text.strip():
+    if not (photo.alt_text if alt_text is None else alt_text).strip():
         problems.append(
             "The photo has no alt text: describe what it shows on the photo's page."
         )

@@ -19,6 +19,8 @@ class ArticleEvent(models.Model):
         PUBLISH_CHANGES = "publish_changes", "Published changes"
         DISCARD_CHANGES = "discard_changes", "Discarded pending changes"
         RESTORE = "restore", "Restored a revision"
+        HOLD = "hold", "Held back at its scheduled time"
+        IMPORT = "import", "Imported"
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"
@@ -39,6 +41,11 @@ class ArticleEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["article", "created_at"], name="event_article_time_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.article}"
@@ -47,15 +54,15 @@ class ArticleEvent(models.Model):
 class PendingChange(models.Model):
     """Edits to a live article that readers see only once an editor publishes them.
 
-    The edits are kept as a django-reversion revision that has not been applied.
+    `content` holds the whole proposed article as `ArticleContent.as_json()`
+    (articles.workflow.content): fields, tags by name, bylines and pinned stories
+    in order. Publishing writes it onto the article; nothing else reads it.
     """
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, related_name="pending_change"
     )
-    revision = models.ForeignKey(
-        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
-    )
+    content = models.JSONField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

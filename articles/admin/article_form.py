@@ -1,0 +1,236 @@
+"""The article form of the admin and its inlines: they collect what the editor
+typed as an `ArticleContent`; the workflow decides what happens to it."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from articles import workflow
+from articles.models import Article, Byline, RelatedLink
+from articles.workflow import ArticleContent
+
+# Live character counts on the article form: field -> (guide, what the guide is for).
+WRITING_GUIDES = {
+    "headline": (
+        60,
+        "Search results show about 60 characters of a title; for a longer "
+        "headline, write a shorter SEO title.",
+    ),
+    "standfirst": (
+        155,
+        "Search results show about 155 characters of it when the SEO description "
+        "is empty.",
+    ),
+    "seo_title": (60, "Search results show about 60 characters."),
+    "seo_description": (155, "Search results show about 155 characters."),
+}
+
+CONTENT_FIELDS = [
+    "headline",
+    "slug",
+    "section",
+    "standfirst",
+    "body",
+    "hero_photo",
+    "hero_caption",
+    "hero_alt_text",
+    "tags",
+    "seo_title",
+    "seo_description",
+]
+
+
+class ArticleForm(forms.ModelForm):
+    """Shows the article as it will read (with its pending changes, if any)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by ArticleAdmin.get_form: the person filling in the form.
+    user = None
+
+    class Meta:
+        model = Article
+        fields = CONTENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk and "initial" not in kwargs:
+            kwargs["initial"] = initial_from(workflow.proposed_content(instance))
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+        for name, (guide, help_text) in WRITING_GUIDES.items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget.attrs["data-count-guide"] = guide
+                field.help_text = " ".join(filter(None, [field.help_text, help_text]))
+        if "body" in self.fields:
+            self.fields["body"].help_text = (
+                "Headings, emphasis, links, lists, quotes and photos from the photo "
+                "library. Anything else, including formatting pasted from elsewhere, "
+                "is cleaned away on save."
+            )
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            if self.slug_is_locked:
+                self.fields["slug"].widget.attrs["data-slug-locked"] = "true"
+                self.fields["slug"].help_text = (
+                    "The article has been published, so its address no longer "
+                    "follows the headline. If you change it, the old address "
+                    "keeps working and redirects here."
+                )
+            else:
+                self.fields["slug"].help_text = (
+                    "The last part of the article's URL. It follows the headline "
+                    "until the article is first published, unless you type your own."
+                )
+
+    @property
+    def slug_is_locked(self) -> bool:
+        return bool(self.instance.pk and self.instance.first_published_at)
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        if self.slug_is_locked:
+            return self.instance.slug
+        return slugify(self.cleaned_data.get("headline", ""))[:200]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        # The workflow checks all of this again, under the article's lock, when
+        # it saves; asking here keeps what the editor typed on the page.
+        try:
+            workflow.check_edit(
+                self.instance if self.instance.pk else None,
+                self.content(),
+                by=self.user,
+                version=cleaned.get("loaded_version"),
+            )
+        except (PermissionDenied, ValidationError) as error:
+            raise ValidationError(refusal(error)) from None
+        return cleaned
+
+    def content(self, bylines=None, related=None) -> ArticleContent:
+        """What the form says, with the inlines' rows when given."""
+        data = self.cleaned_data
+        proposed = (
+            workflow.proposed_content(self.instance) if self.instance.pk else None
+        )
+        return ArticleContent(
+            headline=data["headline"],
+            slug=data["slug"],
+            section=data["section"].pk,
+            standfirst=data.get("standfirst", ""),
+            body=data.get("body", ""),
+            hero_photo=data["hero_photo"].pk if data.get("hero_photo") else None,
+            hero_caption=data.get("hero_caption", ""),
+            hero_alt_text=data.get("hero_alt_text", ""),
+            seo_title=data.get("seo_title", ""),
+            seo_description=data.get("seo_description", ""),
+            tags=[getattr(tag, "name", tag) for tag in data.get("tags") or []],
+            authors=bylines if bylines is not None else _kept(proposed, "authors"),
+            related=related if related is not None else _kept(proposed, "related"),
+        )
+
+
+def _kept(proposed: ArticleContent | None, name: str) -> list[int]:
+    return getattr(proposed, name) if proposed else []
+
+
+def initial_from(content: ArticleContent) -> dict:
+    # taggit's field compares its initial value as tags; new names are unsaved.
+    known = {tag.name: tag for tag in Tag.objects.filter(name__in=content.tags)}
+    return {
+        **{name: getattr(content, name) for name in CONTENT_FIELDS},
+        "tags": [known.get(name) or Tag(name=name) for name in content.tags],
+    }
+
+
+def refusal(error: PermissionDenied | ValidationError) -> str:
+    """The message to show for a refused action."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You may not do that."
+
+
+class ContentInline(admin.TabularInline):
+    """An ordered list of the article's content (bylines, pinned stories).
+
+    The rows shown are those the article will have once its pending changes are
+    published; the workflow writes them, never the formset.
+    """
+
+    extra = 0
+    # The field of the inline model that holds the chosen row.
+    target = ""
+    # The ArticleContent list it fills.
+    content_list = ""
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
+
+    def pending_rows(self, obj) -> list[int] | None:
+        if obj is None or not obj.pk or not workflow.has_pending_changes(obj):
+            return None
+        return getattr(workflow.proposed_content(obj), self.content_list)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        rows = self.pending_rows(obj)
+        return len(rows) if rows is not None else self.extra
+
+    def formset_kwargs(self, obj) -> dict:
+        """Pending rows are shown as new rows, since they exist nowhere yet."""
+        rows = self.pending_rows(obj)
+        if rows is None:
+            return {}
+        return {
+            "queryset": self.model.objects.none(),
+            "initial": [
+                {self.target: pk, "position": position}
+                for position, pk in enumerate(rows)
+            ],
+        }
+
+    def chosen(self, formset) -> list[int]:
+        """The rows the editor kept, in the order of their positions."""
+        rows = []
+        for index, form in enumerate(formset.forms):
+            if form in formset.deleted_forms:
+                continue
+            # An untouched new row is not cleaned: its value is its initial one.
+            kept = form.instance.pk or form.has_changed()
+            data = form.cleaned_data if kept else form.initial
+            target = data.get(self.target)
+            if target:
+                position = data.get("position") or 0
+                rows.append((position, index, getattr(target, "pk", target)))
+        return [pk for _, _, pk in sorted(rows)]
+
+
+class BylineInline(ContentInline):
+    model = Byline
+    target = "author"
+    content_list = "authors"
+    autocomplete_fields = ["author"]
+    verbose_name = "author"
+    verbose_name_plural = "Byline (in order)"
+
+
+class RelatedLinkInline(ContentInline):
+    model = RelatedLink
+    fk_name = "from_article"
+    target = "to_article"
+    content_list = "related"
+    autocomplete_fields = ["to_article"]
+    verbose_name = "pinned related story"
+    verbose_name_plural = "Pinned related stories (shown first, in this order)"

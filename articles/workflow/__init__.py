@@ -1,0 +1,100 @@
+"""The editorial workflow: the only code that changes an article.
+
+Every change of an article, from the admin, the importer, the scheduler or the
+API, goes through these functions. Each runs in one transaction that locks the
+article's row before reading what it will change, checks the actor's permission
+and the publishing rules, and records an event, a revision and a new version.
+
+- `permissions`: who may do what (the role matrix).
+- `content`: `ArticleContent`, everything an article says, as one value.
+- `rules`: what must hold before content reaches readers.
+- `transitions`: submit, return, schedule, publish, unpublish, the sweep.
+- `editing`: create, edit, pending changes, restore, previews.
+- `curation`: pinning and excluding related stories.
+- `importing`: articles from an interchange file.
+"""
+
+from articles.workflow.content import ArticleContent
+from articles.workflow.curation import VERBS as CURATION_VERBS
+from articles.workflow.curation import curate, may_curate
+from articles.workflow.editing import (
+    EditConflict,
+    check_edit,
+    check_version,
+    content_of_revision,
+    create,
+    discard_changes,
+    edit,
+    edits_are_pending,
+    has_pending_changes,
+    preview,
+    proposed_content,
+    publish_changes,
+    restore,
+)
+from articles.workflow.importing import Imported, import_article, import_links
+from articles.workflow.permissions import (
+    ACTION_TARGETS,
+    ALLOWED_MOVES,
+    allowed_actions,
+    can_create,
+    can_delete,
+    can_edit,
+    can_view,
+    is_author_of,
+    is_editor,
+)
+from articles.workflow.rules import (
+    InvalidTransition,
+    publish_problems,
+    require_publishable,
+)
+from articles.workflow.transitions import (
+    publish,
+    publish_due,
+    return_to_writer,
+    schedule,
+    submit,
+    unpublish,
+)
+
+__all__ = [
+    "ACTION_TARGETS",
+    "ALLOWED_MOVES",
+    "CURATION_VERBS",
+    "ArticleContent",
+    "EditConflict",
+    "Imported",
+    "InvalidTransition",
+    "allowed_actions",
+    "can_create",
+    "can_delete",
+    "can_edit",
+    "can_view",
+    "check_edit",
+    "check_version",
+    "content_of_revision",
+    "create",
+    "curate",
+    "discard_changes",
+    "edit",
+    "edits_are_pending",
+    "has_pending_changes",
+    "import_article",
+    "import_links",
+    "is_author_of",
+    "is_editor",
+    "may_curate",
+    "preview",
+    "proposed_content",
+    "publish",
+    "publish_changes",
+    "publish_due",
+    "publish_problems",
+    "require_publishable",
+    "restore",
+    "return_to_writer",
+    "schedule",
+    "submit",
+    "unpublish",
+]

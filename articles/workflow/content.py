@@ -1,0 +1,247 @@
+"""What an article says, apart from where it is in the workflow.
+
+`ArticleContent` is the whole editable article in one value: its fields, its tags
+by name, its bylines and pinned related stories in order. The admin form, the
+importer and the API build one; the workflow validates it, writes it onto the
+article, or keeps it as pending changes (`PendingChange.content`) until an
+editor publishes it. A preview renders it without writing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from taggit.models import Tag
+
+from articles.models import Article, Author, Byline, Photo, RelatedLink, Section
+from articles.sanitize import sanitize_html
+
+# Model fields the content sets directly (everything else is the workflow's).
+ARTICLE_FIELDS = (
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "hero_caption",
+    "hero_alt_text",
+    "seo_title",
+    "seo_description",
+)
+
+LABELS = {
+    "section": "Section",
+    "hero_photo": "Hero photo",
+    "tags": "Tags",
+    "authors": "Byline",
+    "related": "Pinned related stories",
+}
+
+
+@dataclass
+class ArticleContent:
+    headline: str
+    section: int
+    slug: str = ""
+    standfirst: str = ""
+    body: str = ""
+    hero_photo: int | None = None
+    hero_caption: str = ""
+    hero_alt_text: str = ""
+    seo_title: str = ""
+    seo_description: str = ""
+    tags: list[str] = field(default_factory=list)
+    # Author ids in byline order; pinned related article ids in the editor's order.
+    authors: list[int] = field(default_factory=list)
+    related: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleContent:
+        """The content an article has in the database now."""
+        return cls(
+            **{name: getattr(article, name) for name in ARTICLE_FIELDS},
+            section=article.section_id,
+            hero_photo=article.hero_photo_id,
+            tags=sorted(article.tags.values_list("name", flat=True), key=str.lower),
+            authors=list(
+                Byline.objects.filter(article=article).values_list(
+                    "author_id", flat=True
+                )
+            ),
+            related=list(
+                RelatedLink.objects.filter(from_article=article).values_list(
+                    "to_article_id", flat=True
+                )
+            ),
+        )
+
+    @classmethod
+    def from_json(cls, data: dict) -> ArticleContent:
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    def differences(self, other: ArticleContent) -> list[str]:
+        """Names of the parts that differ from `other`, as editors know them."""
+        changed = []
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if f.name == "tags":
+                mine, theirs = _tag_set(mine), _tag_set(theirs)
+            if mine != theirs:
+                changed.append(LABELS.get(f.name) or _verbose_name(f.name))
+        return changed
+
+    # Reading and checking -----------------------------------------------------
+
+    def normalised(self) -> ArticleContent:
+        """The content as it will be stored: clean body, unique tags and people,
+        and the hero photo's library caption and alt text where none are given."""
+        content = ArticleContent(**self.as_json())
+        content.body = sanitize_html(content.body)
+        content.tags = _unique_tags(content.tags)
+        content.authors = list(dict.fromkeys(content.authors))
+        content.related = list(dict.fromkeys(content.related))
+        if content.hero_photo and not (content.hero_caption and content.hero_alt_text):
+            photo = Photo.objects.filter(pk=content.hero_photo).first()
+            if photo:
+                content.hero_caption = content.hero_caption or photo.caption
+                content.hero_alt_text = content.hero_alt_text or photo.alt_text
+        return content
+
+    def hero(self) -> Photo | None:
+        if not self.hero_photo:
+            return None
+        return Photo.objects.select_related("credit").filter(pk=self.hero_photo).first()
+
+    # Writing: only the workflow calls these, inside its transaction --------------
+
+    def write_to(self, article: Article) -> None:
+        """Make the article say exactly this; `article` is locked by the caller."""
+        for name in ARTICLE_FIELDS:
+            setattr(article, name, getattr(self, name))
+        article.section_id = self.section
+        article.hero_photo_id = self.hero_photo
+        try:
+            article.full_clean(exclude=["created_by", "edited_by"])
+        except ValidationError as error:
+            raise ValidationError(_field_messages(error)) from None
+        article.save()
+        self._write_bylines(article)
+        self._write_related(article)
+        article.tags.set(self.tags, clear=False)
+
+    def _write_bylines(self, article: Article) -> None:
+        authors = dict(Author.objects.in_bulk(self.authors))
+        wanted = [pk for pk in self.authors if pk in authors]
+        Byline.objects.filter(article=article).exclude(author__in=wanted).delete()
+        existing = {b.author_id: b for b in Byline.objects.filter(article=article)}
+        for position, author_id in enumerate(wanted):
+            byline = existing.get(author_id)
+            if byline is None:
+                Byline.objects.create(
+                    article=article, author_id=author_id, position=position
+                )
+            elif byline.position != position:
+                byline.position = position
+                byline.save(update_fields=["position"])
+
+    def _write_related(self, article: Article) -> None:
+        targets = set(
+            Article.objects.filter(pk__in=self.related)
+            .exclude(pk=article.pk)
+            .values_list("pk", flat=True)
+        )
+        wanted = [pk for pk in self.related if pk in targets]
+        links = RelatedLink.objects.filter(from_article=article)
+        links.exclude(to_article__in=wanted).delete()
+        existing = {link.to_article_id: link for link in links}
+        for position, target in enumerate(wanted):
+            link = existing.get(target)
+            if link is None:
+                RelatedLink.objects.create(
+                    from_article=article, to_article_id=target, position=position
+                )
+            elif link.position != position:
+                link.position = position
+                link.save(update_fields=["position"])
+
+    # Showing without writing ------------------------------------------------------
+
+    def as_unsaved_article(self, article: Article) -> Article:
+        """A copy of `article` saying this content, for previews and forms.
+
+        Nothing is written: the copy carries its bylines and tags as prefetched
+        rows, so templates read them as they read a saved article's.
+        """
+        copy = Article.objects.select_related("section").get(pk=article.pk)
+        for name in ARTICLE_FIELDS:
+            setattr(copy, name, getattr(self, name))
+        copy.body = sanitize_html(copy.body)
+        copy.section = Section.objects.get(pk=self.section)
+        copy.hero_photo = self.hero()
+        authors = Author.objects.in_bulk(self.authors)
+        bylines = [
+            Byline(article=copy, author=authors[pk], position=position)
+            for position, pk in enumerate(self.authors)
+            if pk in authors
+        ]
+        by_name = {t.name.lower(): t for t in Tag.objects.filter(name__in=self.tags)}
+        tags = [by_name.get(name.lower()) or _new_tag(name) for name in self.tags]
+        _prefetched(copy, "bylines", Byline, bylines)
+        _prefetched(copy, "tags", Tag, tags)
+        return copy
+
+
+def _new_tag(name: str) -> Tag:
+    """A tag the pending changes bring, as it will be once published."""
+    tag = Tag(name=name)
+    tag.slug = tag.slugify(name)
+    return tag
+
+
+def _prefetched(article: Article, name: str, model, rows: list) -> None:
+    queryset = model.objects.none()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    article._prefetched_objects_cache = {
+        **getattr(article, "_prefetched_objects_cache", {}),
+        name: queryset,
+    }
+
+
+def _tag_set(names: list[str]) -> set[str]:
+    return {name.strip().lower() for name in names}
+
+
+def _unique_tags(names: list[str]) -> list[str]:
+    """Tags once each, compared as taggit compares them (case-insensitively),
+    spelt as the existing tag is."""
+    wanted: dict[str, str] = {}
+    for name in (n.strip() for n in names):
+        if name and name.lower() not in wanted:
+            wanted[name.lower()] = name
+    if not wanted:
+        return []
+    matches = reduce(or_, (Q(name__iexact=name) for name in wanted.values()))
+    spelt = {tag.name.lower(): tag.name for tag in Tag.objects.filter(matches)}
+    return sorted((spelt.get(k, v) for k, v in wanted.items()), key=str.lower)
+
+
+def _verbose_name(name: str) -> str:
+    return str(Article._meta.get_field(name).verbose_name).capitalize()
+
+
+def _field_messages(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    return [
+        f"{_verbose_name(name) if name != '__all__' else 'Article'}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]

@@ -1,0 +1,84 @@
+"""The steps every workflow function shares: lock the article, then record what
+happened (an event, a revision, a new version number) and tell the site."""
+
+from __future__ import annotations
+
+import reversion
+from django.db.models import F
+from django.utils import timezone
+
+from articles import related
+from articles.models import Article, ArticleEvent, ArticleRedirect
+from articles.signals import announce_content_changed, announce_event
+from articles.workflow.permissions import User
+
+
+def lock(article: Article) -> Article:
+    """The article's row, locked until the transaction ends, read afresh.
+
+    Call inside `transaction.atomic()` before reading anything that will be
+    changed. PostgreSQL locks the row; SQLite's IMMEDIATE transactions (see
+    settings) hold the database's write lock for the whole transaction.
+    """
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("section")
+        .get(pk=article.pk)
+    )
+
+
+def actor_of(user: User | None):
+    return user if user is not None and user.is_authenticated else None
+
+
+def event(
+    article: Article,
+    action: str,
+    actor,
+    *,
+    from_status: str | None = None,
+    comment: str = "",
+) -> ArticleEvent:
+    recorded = ArticleEvent.objects.create(
+        article=article,
+        action=action,
+        actor=actor,
+        from_status=from_status or article.status,
+        to_status=article.status,
+        comment=comment,
+    )
+    announce_event(recorded)
+    return recorded
+
+
+def saved(article: Article, actor, *, comment: str, old_path: str | None) -> None:
+    """After a change to the stored article: new version, revision, index, redirect."""
+    Article.objects.filter(pk=article.pk).update(
+        version=F("version") + 1, edited_by=actor, edited_at=timezone.now()
+    )
+    article.refresh_from_db()
+    if old_path and article.first_published_at:
+        ArticleRedirect.remember(old_path, article)
+    related.refresh_for(article)
+    revision(article, actor, comment)
+    announce_content_changed(Article)
+
+
+def bump_version(article: Article) -> None:
+    """A change that another open form must not overwrite unknowingly."""
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.version += 1
+
+
+def revision(article: Article, actor, comment: str) -> None:
+    """A django-reversion revision of the article as it now is, with its bylines,
+    pinned links and tags."""
+    with reversion.create_revision(atomic=False):
+        reversion.add_to_revision(article)
+        reversion.set_user(actor)
+        reversion.set_comment(comment)
+
+
+def public_path(article: Article) -> str | None:
+    """The address readers know the article by, if it has ever been published."""
+    return article.get_absolute_url() if article.first_published_at else None

@@ -1,0 +1,209 @@
+"""Moves between states: submit, return, schedule, publish, unpublish, and the
+scheduled sweep.
+
+    draft --submit--> in_review --publish--> published --unpublish--> unpublished
+      ^                 |  \\--schedule--> scheduled --(publish_at)--> published
+      +----return-------+
+
+The five states and their moves fit in one mapping (`permissions.ALLOWED_MOVES`);
+a state-machine library such as django-fsm-2 would move them onto the model as
+decorated methods while adding nothing for the part that matters here: each move
+locks the article's row first, so that two people (or two scheduler runs) moving
+one article at once make exactly one move and one event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, ArticleEvent, PendingChange
+from articles.workflow import recording
+from articles.workflow.content import ArticleContent
+from articles.workflow.permissions import (
+    ACTION_TARGETS,
+    ALLOWED_MOVES,
+    User,
+    can_edit,
+    is_editor,
+    require,
+)
+from articles.workflow.rules import (
+    InvalidTransition,
+    publish_problems,
+    require_publishable,
+)
+
+Status = Article.Status
+Action = ArticleEvent.Action
+
+
+def submit(article: Article, *, by: User, comment: str = "") -> Article:
+    return _move(
+        article,
+        Action.SUBMIT,
+        by=by,
+        comment=comment,
+        allowed=can_edit,
+        refusal="You may only submit your own drafts.",
+    )
+
+
+def return_to_writer(article: Article, *, by: User, comment: str) -> Article:
+    if not comment.strip():
+        raise InvalidTransition("Tell the writer what to change: a comment is needed.")
+    return _move(
+        article,
+        Action.RETURN,
+        by=by,
+        comment=comment,
+        refusal="Only editors can return articles to the writer.",
+    )
+
+
+def schedule(
+    article: Article, *, by: User, at: datetime | None, comment: str = ""
+) -> Article:
+    if at is None or at <= timezone.now():
+        raise InvalidTransition(
+            "Choose a publish time in the future; to publish now, use Publish."
+        )
+    return _move(
+        article,
+        Action.SCHEDULE,
+        by=by,
+        comment=comment,
+        refusal="Only editors can schedule articles.",
+        goes_live=True,
+        publish_at=at,
+    )
+
+
+def publish(article: Article, *, by: User, comment: str = "") -> Article:
+    def dates(locked: Article) -> dict:
+        now = timezone.now()
+        if not locked.first_published_at:
+            return {"publish_at": now, "first_published_at": now}
+        # Back after an unpublish: keeps its date, shows as updated.
+        changes = {"updated_at": now}
+        if locked.publish_at is None or locked.publish_at > now:
+            changes["publish_at"] = now
+        return changes
+
+    return _move(
+        article,
+        Action.PUBLISH,
+        by=by,
+        comment=comment,
+        refusal="Only editors can publish articles.",
+        goes_live=True,
+        changes_for=dates,
+    )
+
+
+def unpublish(article: Article, *, by: User, comment: str = "") -> Article:
+    return _move(
+        article,
+        Action.UNPUBLISH,
+        by=by,
+        comment=comment,
+        refusal="Only editors can unpublish articles.",
+    )
+
+
+def publish_due(now: datetime | None = None) -> list[Article]:
+    """Record the publication of scheduled articles whose time has come.
+
+    Readers see them from `publish_at` anyway (`live()` compares the time); this
+    writes the transition and its event. Every edit of a scheduled article is
+    checked against the publishing rules, but a photo can change on its own: an
+    article that breaks them now is held back for review instead. Safe to run
+    repeatedly and concurrently: each article is moved by exactly one run.
+    """
+    now = now or timezone.now()
+    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now)
+    published = []
+    for pk in due.order_by("publish_at", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            article = recording.lock(Article(pk=pk))
+            if article.status != Status.SCHEDULED or article.publish_at > now:
+                continue  # moved meanwhile by another run or an editor
+            if problems := publish_problems(ArticleContent.of(article)):
+                article.status = Status.IN_REVIEW
+                article.save(update_fields=["status"])
+                recording.bump_version(article)
+                recording.event(
+                    article,
+                    Action.HOLD,
+                    None,
+                    from_status=Status.SCHEDULED,
+                    comment=f"Held back at its scheduled time: {problems[0]}",
+                )
+                recording.saved(article, None, comment="Held back", old_path=None)
+                continue
+            article.status = Status.PUBLISHED
+            article.first_published_at = (
+                article.first_published_at or article.publish_at
+            )
+            article.save(update_fields=["status", "first_published_at"])
+            recording.event(
+                article,
+                Action.PUBLISH,
+                None,
+                from_status=Status.SCHEDULED,
+                comment="Published at its scheduled time.",
+            )
+            recording.saved(article, None, comment=Action.PUBLISH.label, old_path=None)
+            published.append(article)
+    return published
+
+
+def _move(
+    article: Article,
+    action: str,
+    *,
+    by: User,
+    comment: str = "",
+    refusal: str,
+    allowed=None,
+    goes_live: bool = False,
+    changes_for=None,
+    **changes,
+) -> Article:
+    with transaction.atomic():
+        locked = recording.lock(article)
+        require((allowed or _editor)(by, locked), refusal)
+        source, target = locked.status, ACTION_TARGETS[action]
+        if target not in ALLOWED_MOVES[source]:
+            raise InvalidTransition(
+                f"“{locked.headline}” is {locked.get_status_display().lower()}; "
+                f"it cannot be {Action(action).label.lower()}."
+            )
+        if goes_live:
+            if PendingChange.objects.filter(article=locked).exists():
+                raise InvalidTransition(
+                    f"“{locked.headline}” has pending changes: publish or discard "
+                    "them first."
+                )
+            require_publishable(ArticleContent.of(locked))
+        changes = {**changes, **(changes_for(locked) if changes_for else {})}
+        for name, value in {"status": target, **changes}.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["created_by", "edited_by"])
+        locked.save(update_fields=["status", *changes])
+        actor = recording.actor_of(by)
+        recording.event(locked, action, actor, from_status=source, comment=comment)
+        recording.saved(locked, actor, comment=Action(action).label, old_path=None)
+    _refresh(article, locked)
+    return article
+
+
+def _editor(user: User, article: Article) -> bool:
+    return is_editor(user)
+
+
+def _refresh(article: Article, locked: Article) -> None:
+    """Bring the caller's instance up to date with what was committed."""
+    article.refresh_from_db()
