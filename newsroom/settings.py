@@ -161,6 +161,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# The public site's address, for links in webhook events (sent outside a request).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks are sent by a thread once the event commits; off, they are sent in the
+# committing process before it goes on (retries always come from cron).
+NEWSROOM_WEBHOOKS_IN_BACKGROUND = env_bool("NEWSROOM_WEBHOOKS_IN_BACKGROUND", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.

@@ -12,6 +12,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 
+from articles.workflow import EditConflict, InvalidTransition
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -82,6 +84,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             else {}
         )
         return respond(request, 422, " ".join(exc.messages), fields=fields)
+
+    @api.exception_handler(EditConflict)
+    def edit_conflict(request, exc):
+        return respond(request, 409, " ".join(exc.messages), code="edit_conflict")
+
+    @api.exception_handler(InvalidTransition)
+    def not_now(request, exc):
+        return respond(request, 409, " ".join(exc.messages), code="not_allowed_now")
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):

@@ -1,5 +1,6 @@
 """What the API answers: pydantic schemas, read from the models as readers see them."""
 
+import copy
 from datetime import datetime
 
 from ninja import Schema
@@ -176,7 +177,14 @@ class ArticleSummary(Schema):
 
     @staticmethod
     def resolve_hero_photo(article):
-        return article.public_hero_photo
+        """The photo with this story's own caption and alt text."""
+        photo = article.public_hero_photo
+        if photo is None:
+            return None
+        photo = copy.copy(photo)
+        photo.caption = article.hero_photo_caption
+        photo.alt_text = article.hero_photo_alt_text
+        return photo
 
 
 class ArticleDetail(ArticleSummary):

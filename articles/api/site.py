@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from articles.api.errors import install_error_handlers
 from articles.api.read import router as read_router
+from articles.api.write import router as write_router
 
 api = NinjaAPI(
     title=f"{settings.NEWSROOM_SITE_NAME} content API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", read_router)
+api.add_router("/", write_router)
