@@ -1,13 +1,28 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import views
+from articles.feeds import views as feeds
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/", feeds.LatestFeed(), name="feed"),
+    path("feeds/atom/", feeds.LatestAtomFeed(), name="atom_feed"),
+    path("feeds/sections/<slug:slug>/", feeds.SectionFeed(), name="section_feed"),
+    path(
+        "feeds/sections/<slug:slug>/atom/",
+        feeds.SectionAtomFeed(),
+        name="section_atom_feed",
+    ),
     path("feeds/tags/<slug:slug>/", feeds.TagFeed(), name="tag_feed"),
+    path("feeds/tags/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
+    path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
+    path(
+        "feeds/authors/<slug:slug>/atom/",
+        feeds.AuthorAtomFeed(),
+        name="author_atom_feed",
+    ),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
