@@ -21,8 +21,9 @@ _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[a-z0-9]+$)", re.I)
 _IMAGE_META = re.compile(r's:\d+:"(credit|copyright|caption)";s:\d+:"([^"]*)"')
 
 
-def upload_path(url: str) -> str:
-    """`2013/03/photo.jpg` for any size of that upload, from its URL."""
+def upload_path(url: str, *, any_size: bool = True) -> str:
+    """`2013/03/photo.jpg` from an upload's URL; with `any_size`, also from the
+    URL of a size WordPress made of it (`photo-300x200.jpg`)."""
     path = unquote(urlsplit(url).path)
     if "/uploads/" in path:
         path = path.split("/uploads/", 1)[1]
@@ -34,7 +35,7 @@ def upload_path(url: str) -> str:
         if re.fullmatch(r"\d{4}", part):
             path = "/".join(parts[index:])
             break
-    return _SIZE_SUFFIX.sub("", path).lower()
+    return (_SIZE_SUFFIX.sub("", path) if any_size else path).lower()
 
 
 @dataclass
@@ -48,19 +49,25 @@ class Library:
 
     def add(self, item: Item, photo: Photo) -> None:
         self.by_id[item.wp_id] = photo.pk
-        self.by_path[upload_path(item.attachment_url)] = photo.pk
+        self.by_path[upload_path(item.attachment_url, any_size=False)] = photo.pk
+        self.by_path.setdefault(upload_path(item.attachment_url), photo.pk)
 
     def photo_of(self, url: str, wp_id: int | None) -> int | None:
         if wp_id and wp_id in self.by_id:
             return self.by_id[wp_id]
-        return self.by_path.get(upload_path(url)) if url else None
+        if not url:
+            return None
+        exact = self.by_path.get(upload_path(url, any_size=False))
+        return exact or self.by_path.get(upload_path(url))
 
     def gallery_of(self, post_id: int) -> list[int]:
         return self.by_parent.get(post_id, [])
 
 
 def find_file(item: Item, media_dir: Path) -> Path | None:
-    relative = item.meta.get("_wp_attached_file") or upload_path(item.attachment_url)
+    relative = item.meta.get("_wp_attached_file") or upload_path(
+        item.attachment_url, any_size=False
+    )
     name = PurePosixPath(unquote(urlsplit(item.attachment_url).path)).name
     for candidate in (
         media_dir / relative,
