@@ -157,6 +157,7 @@ def test_bad_input_gets_one_error_shape_never_a_500(client):
         "/api/v1/articles?limit=abc": 422,
         "/api/v1/articles?updated_since=2026-01-01T00:00:00": 422,
         "/api/v1/articles?updated_since=9999-12-31T23:59:59-14:00": 422,
+        "/api/v1/articles?updated_since=0.5": 422,
         "/api/v1/articles?section=%00": 422,
         f"/api/v1/photos/{2**70}": 422,
         "/api/v1/articles/no-such-story": 404,

@@ -205,6 +205,14 @@ def test_bad_input_is_refused_in_one_shape_and_nothing_is_saved(as_writer, secti
     )
     assert not_json.status_code == 400
     assert not_json.json()["error"]["code"] == "bad_request"
+    for body in ([None, None], 7, "text"):
+        assert as_writer.post("/drafts", body).status_code == 422
+    draft = as_writer.post("/drafts", {"headline": "x", "section": "markets"}).json()
+    not_an_object = as_writer.patch(f"/drafts/{draft['id']}", [None, None])
+    assert not_an_object.status_code == 422
+    assert as_writer.post(f"/drafts/{draft['id']}/submit", [1]).status_code == 422
+    assert Article.objects.get().version == draft["version"]
+    Article.objects.all().delete()
     assert not Article.objects.exists()
 
 

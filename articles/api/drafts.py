@@ -4,8 +4,10 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, field_validator
+from ninja.schema import DjangoGetter
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from articles.api.pagination import iso_8601_only
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent, allowed_actions, has_pending_changes
 
@@ -25,7 +27,20 @@ def _storable(value: str) -> str:
     return value
 
 
-class DraftFields(Schema):
+class JsonObject(Schema):
+    """A request body: a JSON object (a list or a number is not one)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def an_object(cls, data):
+        # django-ninja hands over the parsed body wrapped in its DjangoGetter.
+        parsed = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(parsed, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
+
+
+class DraftFields(JsonObject):
     """Every field is optional on update; on create `headline` and `section` are
     required."""
 
@@ -93,7 +108,7 @@ class DraftUpdate(DraftFields):
     )
 
 
-class Move(Schema):
+class Move(JsonObject):
     comment: str = Field("", max_length=2000)
 
     @field_validator("comment")
@@ -103,7 +118,9 @@ class Move(Schema):
 
 
 class ScheduleMove(Move):
-    at: datetime = Field(..., description="When it goes live (with a UTC offset).")
+    at: AwareDatetime = Field(..., description="When it goes live (with a UTC offset).")
+
+    _iso_time = field_validator("at", mode="before")(iso_8601_only)
 
 
 class DraftOut(Schema):

@@ -9,6 +9,7 @@ published, edited or taken away while a client pages never moves the boundary.
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,15 @@ MAX_LIMIT = 100
 
 
 MAX_ID = 2**63 - 1
+
+
+def iso_8601_only(value):
+    """Times are ISO 8601 text; pydantic would also take a number of seconds."""
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("must be an ISO 8601 date-time, like 2026-03-26T08:30:00Z")
 
 
 def in_range(moment: datetime) -> bool:

@@ -4,18 +4,18 @@ Everything starts from `Article.objects.live()`; what is not live is a 404 here 
 on the site. Lists are cursor-paginated (see pagination.py).
 """
 
-from datetime import datetime
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import conditional_page
 from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import AwareDatetime, field_validator
 from taggit.models import Tag, TaggedItem
 
 from articles.api import pagination
 from articles.api.errors import ApiError, Error
+from articles.api.pagination import iso_8601_only
 from articles.api.schemas import (
     ArticleDetail,
     ArticlePage,
@@ -57,11 +57,13 @@ class ArticleFilters(PageQuery):
     author: str | None = Field(
         None, max_length=200, pattern=SLUG_PATTERN, description="An author's slug."
     )
-    updated_since: datetime | None = Field(
+    updated_since: AwareDatetime | None = Field(
         None,
         description="Only articles published or updated at or after this time "
         "(ISO 8601 with a UTC offset).",
     )
+
+    _iso_time = field_validator("updated_since", mode="before")(iso_8601_only)
 
 
 def _next_url(request, cursor: str | None) -> str | None:
@@ -90,7 +92,12 @@ def live_articles():
     return Article.objects.live().for_page()
 
 
-@router.get("/articles", response={200: ArticlePage, **ERRORS}, summary="Live articles")
+@router.get(
+    "/articles",
+    response={200: ArticlePage, **ERRORS},
+    operation_id="listArticles",
+    summary="Live articles",
+)
 @conditional
 def list_articles(request, filters: Query[ArticleFilters]):
     """Live articles, newest first (by publish time, then id)."""
@@ -106,7 +113,7 @@ def list_articles(request, filters: Query[ArticleFilters]):
         articles = articles.filter(authors=author)
     if filters.updated_since:
         since = filters.updated_since
-        if since.tzinfo is None or not pagination.in_range(since):
+        if not pagination.in_range(since):
             raise ApiError(
                 422,
                 "Give updated_since with a UTC offset, like 2026-03-26T08:30:00Z.",
@@ -117,14 +124,22 @@ def list_articles(request, filters: Query[ArticleFilters]):
 
 
 @router.get(
-    "/articles/{slug}", response={200: ArticleDetail, **ERRORS}, summary="An article"
+    "/articles/{slug}",
+    response={200: ArticleDetail, **ERRORS},
+    operation_id="getArticle",
+    summary="An article",
 )
 @conditional
 def get_article(request, slug: str = SLUG):
     return get_object_or_404(live_articles(), slug=slug)
 
 
-@router.get("/sections", response={200: list[SectionOut], **ERRORS}, summary="Sections")
+@router.get(
+    "/sections",
+    response={200: list[SectionOut], **ERRORS},
+    operation_id="listSections",
+    summary="Sections",
+)
 @conditional
 def list_sections(request):
     """Every section, in the site's navigation order."""
@@ -132,7 +147,10 @@ def list_sections(request):
 
 
 @router.get(
-    "/sections/{slug}", response={200: SectionOut, **ERRORS}, summary="A section"
+    "/sections/{slug}",
+    response={200: SectionOut, **ERRORS},
+    operation_id="getSection",
+    summary="A section",
 )
 @conditional
 def get_section(request, slug: str = SLUG):
@@ -147,27 +165,44 @@ def _live_tags():
     return Tag.objects.filter(pk__in=used.values("tag_id"))
 
 
-@router.get("/tags", response={200: TagPage, **ERRORS}, summary="Tags")
+@router.get(
+    "/tags", response={200: TagPage, **ERRORS}, operation_id="listTags", summary="Tags"
+)
 @conditional
 def list_tags(request, query: Query[PageQuery]):
     """Tags of live articles, by slug."""
     return _page(request, _live_tags(), query, field="slug", descending=False)
 
 
-@router.get("/tags/{slug}", response={200: TagOut, **ERRORS}, summary="A tag")
+@router.get(
+    "/tags/{slug}",
+    response={200: TagOut, **ERRORS},
+    operation_id="getTag",
+    summary="A tag",
+)
 @conditional
 def get_tag(request, slug: str = SLUG):
     return get_object_or_404(_live_tags(), slug=slug)
 
 
-@router.get("/authors", response={200: AuthorPage, **ERRORS}, summary="Authors")
+@router.get(
+    "/authors",
+    response={200: AuthorPage, **ERRORS},
+    operation_id="listAuthors",
+    summary="Authors",
+)
 @conditional
 def list_authors(request, query: Query[PageQuery]):
     """Every author, by slug (each has a public author page)."""
     return _page(request, Author.objects.all(), query, field="slug", descending=False)
 
 
-@router.get("/authors/{slug}", response={200: AuthorOut, **ERRORS}, summary="An author")
+@router.get(
+    "/authors/{slug}",
+    response={200: AuthorOut, **ERRORS},
+    operation_id="getAuthor",
+    summary="An author",
+)
 @conditional
 def get_author(request, slug: str = SLUG):
     return get_object_or_404(Author, slug=slug)
@@ -183,7 +218,12 @@ def _public_photos():
     )
 
 
-@router.get("/photos", response={200: PhotoPage, **ERRORS}, summary="Photos")
+@router.get(
+    "/photos",
+    response={200: PhotoPage, **ERRORS},
+    operation_id="listPhotos",
+    summary="Photos",
+)
 @conditional
 def list_photos(request, query: Query[PageQuery]):
     """Hero photos of live articles, newest first, with renditions and credits.
@@ -192,7 +232,12 @@ def list_photos(request, query: Query[PageQuery]):
     return _page(request, _public_photos(), query, field="created_at", descending=True)
 
 
-@router.get("/photos/{photo_id}", response={200: PhotoOut, **ERRORS}, summary="A photo")
+@router.get(
+    "/photos/{photo_id}",
+    response={200: PhotoOut, **ERRORS},
+    operation_id="getPhoto",
+    summary="A photo",
+)
 @conditional
 def get_photo(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """A hero photo of a live article, or a photo placed in a live article's body."""

@@ -19,6 +19,7 @@ from articles.api.drafts import (
     draft_out,
 )
 from articles.api.errors import ApiError, Error
+from articles.api.pagination import in_range
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent
 
@@ -104,7 +105,36 @@ def _answer(request, article: Article) -> dict:
     return draft_out(article, content, _user(request), request)
 
 
-@router.post("/drafts", response={201: DraftOut, **ERRORS}, summary="Create a draft")
+# Lets clients generated from the schema (and schemathesis) follow a new draft.
+AFTER_CREATE = {
+    "responses": {
+        "201": {
+            "links": {
+                op: {
+                    "operationId": op,
+                    "parameters": {"article_id": "$response.body#/id"},
+                }
+                for op in (
+                    "getDraft",
+                    "updateDraft",
+                    "submitDraft",
+                    "publishDraft",
+                    "scheduleDraft",
+                    "publishDraftChanges",
+                )
+            }
+        }
+    }
+}
+
+
+@router.post(
+    "/drafts",
+    response={201: DraftOut, **ERRORS},
+    operation_id="createDraft",
+    summary="Create a draft",
+    openapi_extra=AFTER_CREATE,
+)
 def create_draft(request, payload: DraftCreate):
     """A new draft; a writer's own byline when `authors` is not given."""
     content = _content(payload, None)
@@ -113,14 +143,22 @@ def create_draft(request, payload: DraftCreate):
     return Status(201, _answer(request, article))
 
 
-@router.get("/drafts/{article_id}", response={200: DraftOut, **ERRORS}, summary="Read")
+@router.get(
+    "/drafts/{article_id}",
+    response={200: DraftOut, **ERRORS},
+    operation_id="getDraft",
+    summary="Read",
+)
 def get_draft(request, article_id: int = ARTICLE_ID):
     """Any article you may see in the admin, with its pending changes if any."""
     return _answer(request, _article(request, article_id))
 
 
 @router.patch(
-    "/drafts/{article_id}", response={200: DraftOut, **ERRORS}, summary="Update"
+    "/drafts/{article_id}",
+    response={200: DraftOut, **ERRORS},
+    operation_id="updateDraft",
+    summary="Update",
 )
 def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
     """Change the fields sent. On a live article the change waits as pending
@@ -132,7 +170,10 @@ def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
 
 
 @router.post(
-    "/drafts/{article_id}/submit", response={200: DraftOut, **ERRORS}, summary="Submit"
+    "/drafts/{article_id}/submit",
+    response={200: DraftOut, **ERRORS},
+    operation_id="submitDraft",
+    summary="Submit",
 )
 def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
     """Send your draft to the editors for review."""
@@ -144,6 +185,7 @@ def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
 @router.post(
     "/drafts/{article_id}/publish",
     response={200: DraftOut, **ERRORS},
+    operation_id="publishDraft",
     summary="Publish",
 )
 def publish_draft(request, move: Move, article_id: int = ARTICLE_ID):
@@ -156,14 +198,13 @@ def publish_draft(request, move: Move, article_id: int = ARTICLE_ID):
 @router.post(
     "/drafts/{article_id}/schedule",
     response={200: DraftOut, **ERRORS},
+    operation_id="scheduleDraft",
     summary="Schedule",
 )
 def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
     """Publish at a future time (editors), if the publishing rules pass."""
-    if move.at.tzinfo is None:
-        raise ApiError(
-            422, "Give `at` with a UTC offset.", fields={"at": ["Needs a UTC offset."]}
-        )
+    if not in_range(move.at):
+        raise ApiError(422, "This time is out of range.", fields={"at": ["Too far."]})
     article = _article(request, article_id)
     workflow.schedule(article, by=_user(request), at=move.at, comment=move.comment)
     return _answer(request, article)
@@ -172,6 +213,7 @@ def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
 @router.post(
     "/drafts/{article_id}/publish-changes",
     response={200: DraftOut, **ERRORS},
+    operation_id="publishDraftChanges",
     summary="Publish pending changes",
 )
 def publish_changes(request, move: Move, article_id: int = ARTICLE_ID):
