@@ -46,7 +46,7 @@ def revoke_admins(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_per_use_captions_and_pending_content'),
+        ('articles', '0009_admin_role_cannot_grant_itself_rights'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
