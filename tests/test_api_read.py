@@ -11,6 +11,7 @@ from tests.factories import (
     make_credit,
     make_rendered_photo,
     make_section,
+    photo_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,22 @@ def test_schema_is_openapi_31_with_browsable_docs(client):
     assert "Error" in schema["components"]["schemas"]
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"openapi.json" in docs.content
+
+
+def test_photos_placed_in_live_bodies_are_readable_and_listed_with_them(client):
+    inline = make_rendered_photo(credit=make_credit(agency="AFP"))
+    hidden = make_rendered_photo(
+        photo_bytes(width=900, height=600), credit=make_credit(agency="Reuters")
+    )
+    make_article(
+        slug="live", body=f'<p>x</p><figure data-photo="{inline.pk}"></figure>'
+    )
+    make_article(
+        slug="draft",
+        status="draft",
+        body=f'<figure data-photo="{hidden.pk}"></figure>',
+    )
+    detail = client.get("/api/v1/articles/live").json()
+    assert [p["id"] for p in detail["body_photos"]] == [inline.pk]
+    assert client.get(f"/api/v1/photos/{inline.pk}").status_code == 200
+    assert client.get(f"/api/v1/photos/{hidden.pk}").status_code == 404

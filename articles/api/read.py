@@ -242,11 +242,12 @@ def list_photos(request, query: Query[PageQuery]):
 def get_photo(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """A hero photo of a live article, or a photo placed in a live article's body."""
     photo = _public_photos().filter(pk=photo_id).first()
-    placed = Article.objects.live().filter(
-        body__contains=f'<figure data-photo="{photo_id}">'
-    )
-    if photo is None and placed.exists():
-        photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()
+    if photo is None:
+        placed = Article.objects.live().filter(
+            body__contains=f'<figure data-photo="{photo_id}">'
+        )
+        if placed.exists():
+            photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()
     if photo is None or not photo.is_shown_to_readers:
         raise ApiError(404, "No photo that readers can see has this id.")
     return photo

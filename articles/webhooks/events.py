@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.utils import timezone
 
+from articles.api.schemas import ArticleDetail
 from articles.models import Article, ArticleEvent, WebhookEvent
 
 Action = ArticleEvent.Action
@@ -32,8 +33,6 @@ class SiteAddress:
 
 
 def article_data(article: Article) -> dict:
-    from articles.api.schemas import ArticleDetail
-
     context = {"request": SiteAddress(settings.NEWSROOM_SITE_URL)}
     return ArticleDetail.from_orm(article, context=context).model_dump(mode="json")
 
