@@ -2,12 +2,14 @@
 answer 301 to where the article is now.
 
 Checked only when nothing else answered: on a 404, and for the home page asked
-with WordPress's `?p=123`. A page of our own at the same address always wins.
+with WordPress's `?p=123`. A page of our own at the same address always wins;
+the old address of a taken-down article answers 410 Gone, as its own does.
 """
 
 from django.shortcuts import redirect
 
 from articles.models import ArticleRedirect
+from articles.views import gone
 
 
 class OldAddressMiddleware:
@@ -19,18 +21,18 @@ class OldAddressMiddleware:
         post = request.GET.get("p", "") if reading else ""
         by_id = f"{request.path}?p={post}" if post.isdigit() else None
         if by_id and request.path == "/":
-            moved = self._live_target(by_id)
+            moved = self._live_target(request, by_id)
             if moved:
                 return moved
         response = self.get_response(request)
         if response.status_code == 404 and reading:
             for old_path in filter(None, (by_id, request.path)):
-                if moved := self._live_target(old_path):
+                if moved := self._live_target(request, old_path):
                     return moved
         return response
 
     @staticmethod
-    def _live_target(old_path: str):
+    def _live_target(request, old_path: str):
         if "\x00" in old_path:
             return None
         moved = (
@@ -38,6 +40,10 @@ class OldAddressMiddleware:
             .filter(old_path=old_path)
             .first()
         )
-        if moved and moved.article.is_live():
+        if moved is None:
+            return None
+        if moved.article.is_taken_down:
+            return gone(request).render()
+        if moved.article.is_live():
             return redirect(moved.article, permanent=True)
         return None

@@ -60,7 +60,6 @@ def image_object(photo: Photo, absolute, caption: str = "") -> dict:
 def news_article(article: Article, request) -> dict:
     absolute = request.build_absolute_uri
     url = absolute(article.get_absolute_url())
-    modified = max(filter(None, [article.updated_at, article.publish_at]), default=None)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -68,7 +67,7 @@ def news_article(article: Article, request) -> dict:
         "url": url,
         "headline": article.headline,
         "datePublished": article.publish_at,
-        "dateModified": modified,
+        "dateModified": article.modified_at,
         "articleSection": article.section.name,
         "author": [
             {
@@ -89,4 +88,14 @@ def news_article(article: Article, request) -> dict:
     photo = article.public_hero_photo
     if photo:
         data["image"] = [image_object(photo, absolute, article.hero_photo_caption)]
+    corrections = [c for c in article.corrections.all() if not c.is_withdrawn]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.published_at,
+            }
+            for correction in corrections
+        ]
     return data

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import corrections, views
 from articles.feeds import views as feeds
 
 app_name = "articles"
@@ -38,6 +38,8 @@ urlpatterns = [
         feeds.AuthorAtomFeed(),
         name="author_atom_feed",
     ),
+    path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/feed/", corrections.CorrectionsFeed(), name="corrections_feed"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),

@@ -18,7 +18,7 @@ from articles.photos.validation import prepare_image
 _counter = itertools.count(1)
 
 
-def jpeg_bytes(width=64, height=36, color=(40, 90, 160)) -> bytes:
+def jpeg_bytes(width=800, height=450, color=(40, 90, 160)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "JPEG")
     return buffer.getvalue()

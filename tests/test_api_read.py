@@ -203,3 +203,28 @@ def test_photos_placed_in_live_bodies_are_readable_and_listed_with_them(client):
     assert [p["id"] for p in detail["body_photos"]] == [inline.pk]
     assert client.get(f"/api/v1/photos/{inline.pk}").status_code == 200
     assert client.get(f"/api/v1/photos/{hidden.pk}").status_code == 404
+
+
+def test_embargoed_and_taken_down_articles_are_absent(client):
+    now = timezone.now()
+    make_article(slug="embargoed", embargo_until=now + timedelta(hours=2))
+    make_article(slug="gone", status=Article.Status.TAKEN_DOWN)
+    make_article(slug="visible")
+    assert slugs(client.get("/api/v1/articles")) == ["visible"]
+    assert client.get("/api/v1/articles/embargoed").status_code == 404
+    assert client.get("/api/v1/articles/gone").status_code == 404
+
+
+def test_corrections_come_with_the_article_and_count_as_changes(client):
+    from articles.models import Correction
+
+    now = timezone.now()
+    story = make_article(slug="corrected", publish_at=now - timedelta(days=9))
+    Correction.objects.create(article=story, text="It was Tuesday.", published_at=now)
+    Article.objects.filter(pk=story.pk).update(corrected_at=now)
+    data = client.get("/api/v1/articles/corrected").json()
+    assert data["corrections"][0]["text"] == "It was Tuesday."
+    since = (now - timedelta(hours=1)).isoformat()
+    assert slugs(client.get("/api/v1/articles", {"updated_since": since})) == [
+        "corrected"
+    ]

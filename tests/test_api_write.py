@@ -103,7 +103,15 @@ def test_writer_creates_updates_and_submits_a_draft(as_writer, writer, section):
 def test_only_editors_publish_and_the_publish_rules_apply(
     as_writer, as_editor, section
 ):
-    draft = as_writer.post("/drafts", {"headline": "Chips", "section": "markets"})
+    draft = as_writer.post(
+        "/drafts",
+        {
+            "headline": "Chips",
+            "section": "markets",
+            "standfirst": "Chip makers expand.",
+            "tags": ["chips"],
+        },
+    )
     article_id = draft.json()["id"]
     assert as_writer.post(f"/drafts/{article_id}/submit").status_code == 200
     refused = as_writer.post(f"/drafts/{article_id}/publish")
@@ -127,7 +135,7 @@ def test_only_editors_publish_and_the_publish_rules_apply(
 
 
 def test_editing_a_live_article_waits_for_publish_changes(as_editor, client):
-    article = make_article(headline="Old headline", slug="story")
+    article = make_article(headline="Old headline", slug="story", tags=["ports"])
     edited = as_editor.patch(f"/drafts/{article.pk}", {"headline": "New headline"})
     assert edited.json()["has_pending_changes"] is True
     assert edited.json()["headline"] == "New headline"
@@ -138,7 +146,15 @@ def test_editing_a_live_article_waits_for_publish_changes(as_editor, client):
 
 
 def test_schedule_needs_a_future_time_with_an_offset(as_editor, section):
-    draft = as_editor.post("/drafts", {"headline": "Later", "section": "markets"})
+    draft = as_editor.post(
+        "/drafts",
+        {
+            "headline": "Later",
+            "section": "markets",
+            "standfirst": "Ports are busy.",
+            "tags": ["ports"],
+        },
+    )
     article_id = draft.json()["id"]
     as_editor.post(f"/drafts/{article_id}/submit")
     past = (timezone.now() - timedelta(hours=1)).isoformat()
@@ -277,7 +293,7 @@ def test_writers_and_editors_cannot_issue_tokens(client, writer, editor):
 
 
 def test_slug_change_of_a_live_article_keeps_its_old_address(as_editor):
-    article = make_article(slug="old-slug", authors=[make_author()])
+    article = make_article(slug="old-slug", authors=[make_author()], tags=["x"])
     as_editor.patch(f"/drafts/{article.pk}", {"slug": "new-slug"})
     as_editor.post(f"/drafts/{article.pk}/publish-changes")
     article.refresh_from_db()

@@ -110,7 +110,7 @@ def test_inline_photo_renders_with_image_alt_caption_and_credit():
     assert html.startswith('<p>Before.</p><figure class="inline-photo">')
     assert html.endswith("</figure>\n<p>After.</p>")
     assert f'<img src="{photo.image.url}" alt="Robots on a factory floor"' in html
-    assert 'width="64" height="36"' in html
+    assert 'width="800" height="450"' in html
     assert "A robot line &lt;b&gt;in&lt;/b&gt; Changsha." in html
     assert "Photo: Feng Fei / Imaginechina via AFP." in html
     assert 'data-photo="' not in html

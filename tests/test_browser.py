@@ -184,7 +184,7 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     expect(rendered.locator("figure figcaption")).to_have_text(
         "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
     )
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 64
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 800
     assert rendered.locator("figure").inner_html() == editor_figure
     assert rendered.inner_text().endswith("Below the photo.")
 

@@ -281,10 +281,13 @@ def publish_through_admin(client, article):
 
 def test_article_cannot_be_published_with_a_photo_lacking_alt_text(admin_client):
     photo = make_rendered_photo(
-        photo_bytes(400, 300), alt_text="", credit=make_credit(agency="AFP")
+        photo_bytes(800, 600), alt_text="", credit=make_credit(agency="AFP")
     )
     article = make_article(
-        hero_photo=photo, status=Article.Status.IN_REVIEW, publish_at=None
+        hero_photo=photo,
+        status=Article.Status.IN_REVIEW,
+        publish_at=None,
+        tags=["Ports"],
     )
     messages = publish_through_admin(admin_client, article)
     assert any("The photo has no alt text" in m for m in messages)

@@ -23,9 +23,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The article with its section, photo and credit; bylines; tags; navigation;
-# pinned related stories; tag weights; candidate ranking; candidate articles.
-ARTICLE_PAGE_QUERIES = 8
+# The article with its section, photo and credit; bylines; tags; corrections;
+# navigation; pinned related stories; tag weights; candidate ranking; candidate
+# articles.
+ARTICLE_PAGE_QUERIES = 9
 
 
 @pytest.fixture
@@ -386,7 +387,7 @@ def test_reader_requests_never_make_renditions(client, technology, settings):
     article = make_article(section=technology, hero_photo=photo)
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
     html = get(client, article.get_absolute_url()).content.decode()
-    assert f'<img src="{photo.image.url}" width="64" height="36"' in html
+    assert f'<img src="{photo.image.url}" width="800" height="450"' in html
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
     assert not (Path(settings.MEDIA_ROOT) / "renditions").exists()
 

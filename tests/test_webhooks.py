@@ -39,7 +39,7 @@ def in_process(settings):
 def ready_story(**over):
     photo = make_photo(credit=make_credit(agency="AFP"))
     fields = {"status": Article.Status.IN_REVIEW, "publish_at": None}
-    return make_article(hero_photo=photo, **{**fields, **over})
+    return make_article(hero_photo=photo, tags=["ports"], **{**fields, **over})
 
 
 def publish(article, editor, capture):
@@ -146,7 +146,7 @@ def test_update_and_unpublish_events_and_subscriptions(
         name="Takedowns only", url=receiver.url, events=["article.unpublished"]
     )
     Webhook.objects.create(name="Paused", url=receiver.url, is_active=False)
-    story = make_article(slug="live-story", headline="First")
+    story = make_article(slug="live-story", headline="First", tags=["ports"])
     content = workflow.proposed_content(story)
     content.headline = "Second"
     workflow.edit(story, content, by=editor)
@@ -229,3 +229,56 @@ def test_writers_and_editors_cannot_manage_webhooks(client, writer, editor, rece
         test_url = reverse("admin:articles_webhook_test", args=[hook.pk])
         assert client.post(test_url).status_code == 403
     assert receiver.requests == []
+
+
+def test_corrections_takedowns_and_embargoes_reach_webhooks(
+    receiver, in_process, editor, django_capture_on_commit_callbacks
+):
+    from articles.workflow.corrections import add_correction
+    from articles.workflow.embargo import end_embargo, set_embargo
+    from articles.workflow.takedown import take_down
+
+    Webhook.objects.create(name="All", url=receiver.url, events=all_kinds())
+    story = make_article(slug="story", headline="Port volumes")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_correction(story, "The port is in Haiphong.", by=editor)
+    corrected = receiver.events()[-1]
+    assert corrected["type"] == "article.corrected"
+    assert corrected["data"]["correction"]["text"] == "The port is in Haiphong."
+    assert corrected["data"]["article"]["corrections"][0]["kind"] == "correction"
+
+    # An embargo on a live story takes it from readers; its end brings it back.
+    until = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_embargo(story, until, by=editor)
+    assert receiver.events()[-1]["type"] == "article.unpublished"
+    with django_capture_on_commit_callbacks(execute=True):
+        end_embargo(story.pk, until + timedelta(seconds=1))
+    assert receiver.events()[-1]["type"] == "article.published"
+
+    editor.user_permissions.add(Permission.objects.get(codename="take_down_article"))
+    editor = type(editor).objects.get(pk=editor.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        take_down(story, by=editor, reason="Court order")
+    gone = receiver.events()[-1]
+    assert gone["type"] == "article.taken_down"
+    assert gone["data"] == {"article": {"id": story.pk, "slug": "story"}}
+    assert "Court order" not in receiver.requests[-1]["body"]
+
+
+def test_an_embargo_on_a_story_never_published_sends_nothing(
+    receiver, in_process, editor, django_capture_on_commit_callbacks
+):
+    from articles.workflow.embargo import set_embargo
+
+    Webhook.objects.create(name="All", url=receiver.url, events=all_kinds())
+    draft = make_article(status="draft", publish_at=None, first_published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_embargo(draft, timezone.now() + timedelta(hours=1), by=editor)
+    assert receiver.requests == []
+
+
+def all_kinds():
+    from articles.models import WebhookEvent
+
+    return [kind.value for kind in WebhookEvent]

@@ -3,6 +3,7 @@
 from articles.admin import (  # noqa: F401
     api_tokens,
     articles,
+    checklist,
     people,
     photos,
     tags,

@@ -151,7 +151,8 @@ class ArticleSummary(Schema):
         description="When a change to the live article was last published."
     )
     modified_at: datetime = Field(
-        description="The later of published_at and updated_at; see `updated_since`."
+        description="When readers last saw it change: published, updated or "
+        "corrected; see `updated_since`."
     )
     hero_photo: PhotoOut | None
 
@@ -165,7 +166,7 @@ class ArticleSummary(Schema):
 
     @staticmethod
     def resolve_modified_at(article) -> datetime:
-        return max(article.publish_at, article.updated_at or article.publish_at)
+        return article.modified_at
 
     @staticmethod
     def resolve_authors(article):
@@ -187,6 +188,16 @@ class ArticleSummary(Schema):
         return photo
 
 
+class CorrectionOut(Schema):
+    kind: str = Field(description="`correction` or `clarification`.")
+    text: str
+    published_at: datetime
+    withdrawn_at: datetime | None = Field(
+        description="A withdrawn correction stays on the page, marked."
+    )
+    withdrawal_reason: str
+
+
 class ArticleDetail(ArticleSummary):
     body_html: str = Field(
         description="The body as readers see it, library photos included."
@@ -194,6 +205,11 @@ class ArticleDetail(ArticleSummary):
     body_photos: list[PhotoOut] = Field(description="The photos placed in the body.")
     seo_title: str
     seo_description: str
+    corrections: list[CorrectionOut] = Field(description="Newest first.")
+
+    @staticmethod
+    def resolve_corrections(article) -> list:
+        return list(article.corrections.order_by("-published_at", "-pk"))
 
     @staticmethod
     def resolve_body_html(article) -> str:

@@ -51,7 +51,7 @@ class ArticleFeed(Feed):
         return self.description(obj)
 
     def articles(self, obj=None):
-        return Article.objects.live().for_page()
+        return Article.objects.live().for_cards().prefetch_related("tags")
 
     def items(self, obj=None):
         return self.articles(obj)[:FEED_SIZE]

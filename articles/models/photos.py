@@ -227,19 +227,33 @@ def photo_problems(
     """
     if photo is None:
         return []
-    problems = []
+    found = [
+        alt_text_problem(photo, alt_text),
+        credit_problem(photo),
+        licence_problem(photo, today),
+    ]
+    return [problem for problem in found if problem]
+
+
+def alt_text_problem(photo: Photo, alt_text: str | None = None) -> str:
     if not (photo.alt_text if alt_text is None else alt_text).strip():
-        problems.append(
-            "The photo has no alt text: describe what it shows on the photo's page."
-        )
+        return "The photo has no alt text: describe what it shows on the photo's page."
+    return ""
+
+
+def credit_problem(photo: Photo) -> str:
     if not photo.credit_id:
-        problems.append("The photo has no credit: give its photographer or agency.")
+        return "The photo has no credit: give its photographer or agency."
+    return ""
+
+
+def licence_problem(photo: Photo, today: date | None = None) -> str:
     if photo.is_licence_expired(today):
-        problems.append(
+        return (
             f"The photo's licence expired on {photo.licence_expires_on:%d %b %Y}: "
             "choose another photo."
         )
-    return problems
+    return ""
 
 
 def file_sha256(file) -> str:

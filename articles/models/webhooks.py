@@ -12,7 +12,9 @@ from django.utils import timezone
 class WebhookEvent(models.TextChoices):
     PUBLISHED = "article.published", "An article was published"
     UPDATED = "article.updated", "Changes to a live article were published"
+    CORRECTED = "article.corrected", "A correction or clarification was added"
     UNPUBLISHED = "article.unpublished", "An article was unpublished"
+    TAKEN_DOWN = "article.taken_down", "An article was taken down"
 
 
 TEST_EVENT = "webhook.test"

@@ -36,6 +36,8 @@ from articles.wordpress.wxr import Export, Item, read_export
 
 Status = Article.Status
 TAG_LENGTH = 100
+EXCERPT_WORDS = 55  # WordPress's own excerpt length
+EXCERPT_CHARACTERS = 300
 
 # WordPress states and what they become; the rest are skipped with a reason.
 STATES = {
@@ -205,11 +207,15 @@ class WordPressImport:
         tags = [term.name for term in item.tags] + [
             term.name for term in categories[1:]
         ]
+        standfirst = _plain(item.excerpt)
+        if not standfirst and converted.body:
+            standfirst = generated_excerpt(converted.body)
+            self.summary.standfirsts_generated += 1
         return workflow.ArticleContent(
             headline=title,
             slug=self._free_slug(item, title),
             section=section.pk,
-            standfirst=_plain(item.excerpt),
+            standfirst=standfirst,
             body=converted.body,
             hero_photo=hero,
             tags=[name[:TAG_LENGTH] for name in tags if name.strip()],
@@ -312,6 +318,18 @@ class WordPressImport:
 def _plain(text: str) -> str:
     """Text without markup: a title such as “Title <em>With</em> Markup”."""
     return " ".join(html.unescape(nh3.clean(text or "", tags=set())).split())
+
+
+def generated_excerpt(body: str) -> str:
+    """The standfirst of a post without an excerpt, as WordPress shows one: the
+    body's first 55 words (kept under 300 characters), then an ellipsis."""
+    words = _plain(body).split()
+    text = " ".join(words[:EXCERPT_WORDS])
+    if len(text) > EXCERPT_CHARACTERS:
+        text = text[: EXCERPT_CHARACTERS - 1].rsplit(" ", 1)[0]
+    elif len(words) <= EXCERPT_WORDS:
+        return text
+    return text.rstrip(".,;:") + "…"
 
 
 def _old_path(url: str) -> str | None:

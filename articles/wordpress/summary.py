@@ -31,6 +31,7 @@ class Summary:
     tags_undeclared: set = field(default_factory=set)
     tags_merged: dict = field(default_factory=dict)  # slug -> the name it joined
     unused_tags: set = field(default_factory=set)
+    standfirsts_generated: int = 0
     redirects: int = 0
     comments: int = 0
     notes: list[str] = field(default_factory=list)
@@ -90,6 +91,8 @@ class Summary:
                 f"  {slug} → “{name}”"
                 for slug, name in sorted(self.tags_merged.items())
             ],
+            f"Standfirsts made from the body (no excerpt in WordPress): "
+            f"{self.standfirsts_generated}",
             f"Old permalinks answering 301: {self.redirects}",
             f"Comments not imported (Newsroom has none): {self.comments}",
         ]

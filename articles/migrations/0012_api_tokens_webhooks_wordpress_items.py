@@ -46,7 +46,7 @@ def revoke_admins(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_admin_role_cannot_grant_itself_rights'),
+        ('articles', '0011_publishing_checklist'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
