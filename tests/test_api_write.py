@@ -221,6 +221,8 @@ def test_bad_input_is_refused_in_one_shape_and_nothing_is_saved(as_writer, secti
     )
     assert not_json.status_code == 400
     assert not_json.json()["error"]["code"] == "bad_request"
+    huge = as_writer.post("/drafts", {"headline": "x", "body": "x" * 3_000_000})
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
     for body in ([None, None], 7, "text"):
         assert as_writer.post("/drafts", body).status_code == 422
     draft = as_writer.post("/drafts", {"headline": "x", "section": "markets"}).json()

@@ -5,7 +5,8 @@ Every 4xx answer is `{"error": {"code": ..., "message": ..., "fields": {...}}}`:
 `fields` (only for invalid input) names each field at fault.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
@@ -21,6 +22,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "invalid",
     429: "throttled",
 }
@@ -84,6 +86,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             else {}
         )
         return respond(request, 422, " ".join(exc.messages), fields=fields)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(request, 413, f"The request body is over {limit} bytes.")
 
     @api.exception_handler(EditConflict)
     def edit_conflict(request, exc):

@@ -25,7 +25,15 @@ from articles.workflow import ArticleContent
 
 router = Router(tags=["Write"], auth=TokenAuth())
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+ERRORS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    413: Error,
+    422: Error,
+}
 ARTICLE_ID = Path(..., ge=1, le=2**63 - 1)
 CONTENT_FIELDS = (
     "headline",
