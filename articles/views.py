@@ -13,6 +13,7 @@ from taggit.models import Tag
 
 from articles import workflow
 from articles.body import render_body
+from articles.feeds.views import alternates
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
@@ -52,7 +53,12 @@ class HomeView(LiveArticleMixin, TemplateView):
             (section, list(articles))
             for section, articles in groupby(ranked, key=lambda a: a.section)
         ]
-        return super().get_context_data(lead_stories=lead, sections=sections, **kwargs)
+        return super().get_context_data(
+            lead_stories=lead,
+            sections=sections,
+            feeds=alternates("latest", settings.NEWSROOM_SITE_NAME),
+            **kwargs,
+        )
 
 
 class ArticleListView(LiveArticleMixin, ListView):
@@ -82,6 +88,7 @@ class SectionView(ArticleListView):
             heading=self.section.name,
             description=self.section.description,
             kind="section",
+            feeds=alternates("section", self.section.name, self.section.slug),
             show_section=False,
             current_section=self.section.slug,
             **kwargs,
@@ -107,7 +114,7 @@ class TagView(ArticleListView):
         return super().get_context_data(
             heading=self.tag.name,
             kind="tag",
-            feed_url=reverse("articles:tag_feed", args=[self.tag.slug]),
+            feeds=alternates("tag", self.tag.name, self.tag.slug),
             **kwargs,
         )
 
@@ -122,6 +129,7 @@ class AuthorView(ArticleListView):
             heading=self.author.name,
             description=self.author.bio,
             kind="author",
+            feeds=alternates("author", self.author.name, self.author.slug),
             **kwargs,
         )
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    "ninja",
     "articles",
     # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
     "csp",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "articles.security.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.OldAddressMiddleware",
     # Security: turns a lock-out into its page; stays last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -197,6 +199,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# The public site's address, for links in webhook events (sent outside a request).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks are sent by a thread once the event commits; off, they are sent in the
+# committing process before it goes on (retries always come from cron).
+NEWSROOM_WEBHOOKS_IN_BACKGROUND = env_bool("NEWSROOM_WEBHOOKS_IN_BACKGROUND", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.

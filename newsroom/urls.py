@@ -5,11 +5,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import health, views
+from articles.api.site import api
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/account/", include("articles.security.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("accounts/", include("articles.security.account_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
