@@ -10,9 +10,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from articles.cache.generation import bump
         from articles.models import Photo
         from articles.photos.storage import delete_photo_files
         from articles.roles import sync_staff_flag
+        from articles.signals import content_changed
 
         m2m_changed.connect(
             sync_staff_flag,
@@ -25,3 +27,4 @@ class ArticlesConfig(AppConfig):
             weak=False,
             dispatch_uid="articles.photo_files",
         )
+        content_changed.connect(bump, dispatch_uid="articles.cache.bump")
