@@ -21,6 +21,7 @@ from reversion_compare.helpers import html_diff
 from taggit.models import Tag
 
 from articles import body, workflow
+from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
     BylineInline,
@@ -76,7 +77,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RelatedStoriesAdmin, CompareVersionAdmin):
+class ArticleAdmin(AnnouncesDeletions, RelatedStoriesAdmin, CompareVersionAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -593,7 +594,7 @@ class ArticleEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRedirect)
-class ArticleRedirectAdmin(admin.ModelAdmin):
+class ArticleRedirectAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["old_path", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["old_path", "article__headline"]

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import (
     Article,
     Photo,
@@ -93,7 +94,7 @@ class AltTextFilter(admin.SimpleListFilter):
 
 
 @admin.register(PhotoCredit)
-class PhotoCreditAdmin(admin.ModelAdmin):
+class PhotoCreditAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["line", "photographer", "agency", "distributor", "photo_count"]
     search_fields = ["photographer", "agency", "distributor"]
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from articles.models import Photo
 from articles.photos.renditions import delete_files, rendition_names, update_renditions
 from articles.photos.validation import PreparedImage
+from articles.signals import announce_content_changed
 
 
 def attach_image(photo: Photo, prepared: PreparedImage) -> str:
@@ -36,6 +37,7 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                     written.append(attach_image(photo, prepared))
                 photo.save()
                 written += update_renditions(photo)
+            announce_content_changed(Photo)
     except BaseException:
         delete_files(storage, written)
         raise
@@ -47,3 +49,4 @@ def delete_photo_files(photo: Photo) -> None:
     storage = photo.image.storage
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_files(storage, names))
+    announce_content_changed(Photo)
