@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test chromium lint format check reset-db lock bench
+.PHONY: install run serve test chromium lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,6 +23,25 @@ run: install
 	$(PY) manage.py create_admin
 	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
+# static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
+# HTTP on loopback, so no HTTPS redirect; the secret key is made once, kept in
+# .secret-key, unless DJANGO_SECRET_KEY is set.
+SECRET_KEY_FILE := .secret-key
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py regenerate_renditions
+	$(PY) manage.py create_admin
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off)"
+	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) \
+		$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:
