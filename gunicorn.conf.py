@@ -4,14 +4,13 @@
 
 Every value can be changed from the environment without editing this file:
 
-| variable               | default          | meaning                                   |
-| ---------------------- | ---------------- | ----------------------------------------- |
-| NEWSROOM_BIND          | 127.0.0.1:8000   | address to listen on (behind nginx or a   |
-|                        |                  | load balancer, keep it on loopback)       |
-| WEB_CONCURRENCY        | 2 × CPUs + 1     | worker processes                          |
-| NEWSROOM_THREADS       | 1                | threads per worker (sync workers when 1)  |
-| NEWSROOM_TIMEOUT       | 30               | seconds before a stuck worker is replaced |
-| NEWSROOM_ACCESS_LOG    | - (stdout)       | access log file, or empty for none        |
+- NEWSROOM_BIND (127.0.0.1:8000): the address to listen on; behind nginx or a
+  load balancer, keep it on loopback or a private network.
+- WEB_CONCURRENCY (2 x CPUs + 1): worker processes.
+- NEWSROOM_THREADS (1): threads per worker; 1 means plain sync workers.
+- NEWSROOM_TIMEOUT (30): seconds before a stuck worker is replaced.
+- NEWSROOM_ACCESS_LOG (- for stdout): the access log file, empty for none.
+- NEWSROOM_FORWARDED_ALLOW_IPS (127.0.0.1): proxies trusted for X-Forwarded-*.
 
 Workers are separate processes, so everything they share (the page cache and
 its content generation) lives in Redis or, on one machine without Redis, in a
@@ -23,9 +22,7 @@ import multiprocessing
 import os
 
 bind = os.environ.get("NEWSROOM_BIND", "127.0.0.1:8000")
-workers = int(
-    os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
-)
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("NEWSROOM_THREADS", "1"))
 timeout = int(os.environ.get("NEWSROOM_TIMEOUT", "30"))
 # Connections from the proxy are kept open between requests.

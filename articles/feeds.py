@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from taggit.models import Tag
 
+from articles.home import NEWEST_FIRST, newest_live_ids
 from articles.models import Article, Byline
 
 FEED_SIZE = 20
@@ -25,18 +26,21 @@ class LatestArticlesFeed(Feed):
     def description(self, obj=None):
         return f"The latest articles from {settings.NEWSROOM_SITE_NAME}."
 
-    def articles(self, obj=None):
+    def filters(self, obj=None) -> dict:
+        return {}
+
+    def items(self, obj=None):
+        # The newest rows along an index, whatever the size of the archive.
+        ids = newest_live_ids([self.filters(obj)], FEED_SIZE)
         return (
-            Article.objects.live()
+            Article.objects.filter(pk__in=ids)
             .select_related("section")
             .prefetch_related(
                 "tags",
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             )
+            .order_by(*NEWEST_FIRST)[:FEED_SIZE]
         )
-
-    def items(self, obj=None):
-        return self.articles(obj)[:FEED_SIZE]
 
     def item_title(self, item):
         return item.headline
@@ -73,5 +77,5 @@ class TagFeed(LatestArticlesFeed):
     def description(self, obj=None):
         return f"The latest articles tagged “{obj.name}”."
 
-    def articles(self, obj=None):
-        return super().articles(obj).filter(tags=obj)
+    def filters(self, obj=None) -> dict:
+        return {"tags": obj}

@@ -1,8 +1,5 @@
-from itertools import groupby
-
 from django.conf import settings
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,15 +8,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import workflow
+from articles import home, workflow
 from articles.body import render_body
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
 from articles.sitemaps import recent_news
-
-HOME_LEAD_COUNT = 5
-HOME_PER_SECTION = 4
 
 
 class LiveArticleMixin:
@@ -29,30 +23,18 @@ class LiveArticleMixin:
         return Article.objects.live()
 
 
-class HomeView(LiveArticleMixin, TemplateView):
+class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        lead = list(self.get_queryset().for_cards()[:HOME_LEAD_COUNT])
-        ranked = (
-            self.get_queryset()
-            .for_cards()
-            .exclude(pk__in=[article.pk for article in lead])
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("publish_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_PER_SECTION)
-            .order_by("section__position", "section__name", "rank")
+        sections = list(Section.objects.all())
+        lead = home.lead_stories()
+        return super().get_context_data(
+            lead_stories=lead,
+            sections=home.latest_by_section(sections, exclude=lead),
+            nav_sections=sections,
+            **kwargs,
         )
-        sections = [
-            (section, list(articles))
-            for section, articles in groupby(ranked, key=lambda a: a.section)
-        ]
-        return super().get_context_data(lead_stories=lead, sections=sections, **kwargs)
 
 
 class ArticleListView(LiveArticleMixin, ListView):
