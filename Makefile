@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test chromium lint format check reset-db lock bench
+.PHONY: install run serve test chromium wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -81,6 +81,19 @@ lock: install
 # photo_weight: bytes a phone downloads for article images versus the originals.
 # related_bench: related stories, tag pages and the admin list at 1k, 10k and 100k
 # articles, in a database of its own (SQLite; PostgreSQL when DATABASE_URL is set).
-bench: install
+# serve_bench: the site under gunicorn and wrk at 10k and 100k articles, cached and
+# uncached, against a minimal Django view (PostgreSQL + Redis when both are set).
+bench: install wrk
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
+	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
+
+# The serving benchmark's load generator, from Debian's packages when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The serving benchmark needs wrk: sudo apt-get install wrk"; exit 1; \
+		fi; }
