@@ -67,9 +67,14 @@ def _call(method: str, *args, force: bool = False, **kwargs):
 
 
 def get_many(keys: list[str]) -> dict | None:
-    """The values found for `keys`, or None when the cache cannot be reached."""
+    """The values found for `keys`, or None when the cache cannot be reached.
+
+    Also None for the first read after a fault: it was made before the new
+    generation that the recovery starts, so it may hold a page gone stale.
+    """
+    recovering = health.failed
     ok, found = _call("get_many", keys)
-    return found if ok else None
+    return found if ok and not recovering else None
 
 
 def get(key: str):
