@@ -4,11 +4,16 @@ Each test first has the page served from the cache (`X-Page-Cache: hit`), makes
 one kind of change the way the newsroom makes it, and reads the page again.
 """
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
 import reversion
 import time_machine
+from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -398,3 +403,38 @@ def test_expired_licence_of_unused_photo_needs_no_date(client):
     make_photo(licence_expires_on=date(2001, 1, 1))
     article = make_article()
     cached_page(client, article.get_absolute_url())
+
+
+# Every process shares the generation ------------------------------------------------
+
+
+def database_url(settings_dict) -> str:
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict["USER"] + (
+        f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    )
+    host = f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+    return f"postgres://{user}@{host}/{settings_dict['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_in_another_process_shows_on_the_next_request(client, editor):
+    """Like the scheduler's cron run or an import: another process, same site."""
+    article = make_article(headline="Seen by every worker")
+    url = article.get_absolute_url()
+    cached_page(client, url)
+    command = (
+        "from articles import workflow; from articles.models import Article; "
+        "from django.contrib.auth.models import User; "
+        f"workflow.unpublish(Article.objects.get(pk={article.pk}), "
+        f"by=User.objects.get(pk={editor.pk}))"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", command],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict)},
+        check=True,
+        capture_output=True,
+    )
+    assert client.get(url).status_code == 404
