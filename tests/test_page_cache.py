@@ -438,3 +438,60 @@ def test_a_change_made_in_another_process_shows_on_the_next_request(client, edit
         capture_output=True,
     )
     assert client.get(url).status_code == 404
+
+
+# What a page costs ----------------------------------------------------------------
+
+PAGE_QUERIES = {
+    "/": 7,
+    "/markets/": 5,
+    "/tags/ports/": 6,
+    "/authors/mei-lin/": 5,
+    "/feeds/": 4,
+    "/feeds/tags/ports/": 6,
+    "/sitemap.xml": 2,
+    "/sitemap-articles.xml": 2,
+    "/news-sitemap.xml": 1,
+    "/search/?q=harbour": 4,
+}
+ARTICLE_PAGE_QUERIES = 8
+EPOCH_QUERIES = 2  # once per generation and process: the next time-based change
+
+
+@pytest.fixture
+def archive():
+    section = make_section(slug="markets")
+    author = make_author(slug="mei-lin")
+    photo = make_photo(credit=make_credit(agency="AFP"))
+    return [
+        make_article(
+            section=section,
+            headline=f"Harbour story {n}",
+            tags=["Ports", f"Topic {n}"],
+            authors=[author],
+            hero_photo=photo,
+        )
+        for n in range(12)
+    ]
+
+
+@pytest.mark.parametrize("url", PAGE_QUERIES)
+def test_each_page_costs_a_fixed_number_of_queries_and_none_from_the_cache(
+    client, archive, url, django_assert_num_queries
+):
+    client.get(archive[0].get_absolute_url())  # the generation's epoch is known
+    with django_assert_num_queries(PAGE_QUERIES[url]):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_article_page_costs_eight_queries_plus_the_epoch_once(
+    client, archive, django_assert_num_queries
+):
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES + EPOCH_QUERIES):
+        client.get(archive[0].get_absolute_url())
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        client.get(archive[1].get_absolute_url())
+    with django_assert_num_queries(0):
+        client.get(archive[1].get_absolute_url())
