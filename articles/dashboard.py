@@ -47,8 +47,21 @@ def _articles(user, *, everyone: bool) -> QuerySet:
     )
 
 
+def desk_title(user) -> str:
+    if workflow.is_editor(user):
+        return "Editor's desk"
+    if workflow.can_create(user):
+        return "Writer's desk"
+    return "Your desk"
+
+
 def panels_for(user) -> list[Panel]:
-    """The dashboard panels for `user`: their own work, and the desk's for editors."""
+    """The dashboard panels for `user`: their own work, and the desk's for editors.
+
+    People who do not write (the Admin role) get none: their work is the team.
+    """
+    if not user.has_perm("articles.view_article"):
+        return []
     now = timezone.now()
     editor = workflow.is_editor(user)
     mine = _articles(user, everyone=False)
@@ -101,7 +114,7 @@ def panels_for(user) -> list[Panel]:
     ]
     if user.has_perm("articles.view_photo"):
         days = settings.NEWSROOM_LICENCE_WARNING_DAYS
-        soon = now.date() + timedelta(days=days)
+        soon = timezone.localdate(now) + timedelta(days=days)
         panels.append(
             _panel(
                 "licences",

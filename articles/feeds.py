@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.home import NEWEST_FIRST, newest_live_ids
-from articles.models import Article, Byline
+from articles.models import Article, Byline, TagRedirect
 
 FEED_SIZE = 20
 
@@ -62,6 +62,15 @@ class LatestArticlesFeed(Feed):
 
 
 class TagFeed(LatestArticlesFeed):
+    def __call__(self, request, *args, **kwargs):
+        # A merged or renamed tag keeps its subscribers, as its page does.
+        slug = kwargs["slug"]
+        if not Tag.objects.filter(slug=slug).exists():
+            moved = TagRedirect.objects.filter(old_slug=slug).first()
+            if moved is not None:
+                return redirect("articles:tag_feed", moved.tag.slug, permanent=True)
+        return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         if not Article.objects.live().filter(tags=tag).exists():

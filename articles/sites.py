@@ -8,13 +8,13 @@ class NewsroomAdminSite(admin.AdminSite):
 
     site_header = "Newsroom"
     site_title = "Newsroom admin"
-    index_title = "Editors' desk"
     index_template = "admin/newsroom_index.html"
 
     def index(self, request, extra_context=None):
-        from articles.dashboard import panels_for
+        from articles.dashboard import desk_title, panels_for
 
         context = {
+            "title": desk_title(request.user),
             "panels": panels_for(request.user),
             "today": timezone.localdate(),
             **(extra_context or {}),

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
 from articles import related
-from articles.models import Article, TagRedirect
+from articles.models import Article, PendingChange, TagRedirect
 from articles.signals import announce_content_changed
 
 CHUNK = 2000
@@ -92,7 +92,9 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     TagRedirect.objects.bulk_create(
         [TagRedirect(old_slug=tag.slug, tag=into) for tag in merged]
     )
+    rename_in_pending_changes({tag.name: into.name for tag in merged})
     Tag.objects.filter(pk__in=merged_ids).delete()
+    announce_content_changed(Tag)
     article_type = ContentType.objects.get_for_model(Article).pk
     article_ids = [pk for ct, pk in touched if ct == article_type]
     related.refresh_articles(article_ids)
@@ -102,8 +104,24 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     )
 
 
-def record_slug_change(tag: Tag, old_slug: str) -> None:
-    """Keep a renamed tag's old address answering, with a 301 to the new one."""
+def record_rename(tag: Tag, old_name: str, old_slug: str) -> None:
+    """After a tag is renamed: its old address answers with a 301 to the new
+    one, and pending changes that carry the old name carry the new one."""
+    if old_name and old_name != tag.name:
+        rename_in_pending_changes({old_name: tag.name})
+    announce_content_changed(Tag)
     if old_slug and old_slug != tag.slug:
         TagRedirect.objects.filter(old_slug=tag.slug).delete()
         TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": tag})
+
+
+def rename_in_pending_changes(names: dict[str, str]) -> None:
+    """Pending changes hold tags by name: carry a rename or merge into them, so
+    that publishing them later does not bring the old tag back."""
+    lowered = {old.lower(): new for old, new in names.items()}
+    for pending in PendingChange.objects.select_for_update():
+        tags = pending.content.get("tags", [])
+        renamed = list(dict.fromkeys(lowered.get(t.lower(), t) for t in tags))
+        if renamed != tags:
+            pending.content["tags"] = renamed
+            pending.save(update_fields=["content"])

@@ -176,6 +176,8 @@ def change_form_data(article, **changes) -> dict:
         "standfirst": article.standfirst,
         "body": article.body,
         "hero_photo": article.hero_photo_id or "",
+        "hero_caption": article.hero_caption,
+        "hero_alt_text": article.hero_alt_text,
         "tags": [t.name for t in article.tags.all()],
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,

@@ -10,16 +10,9 @@ from tests.factories import (
     make_credit,
     make_photo,
     make_section,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
 
 
 def changelist_queries(client, url):

@@ -22,12 +22,6 @@ Status = Article.Status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
-
-
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 

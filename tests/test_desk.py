@@ -150,3 +150,22 @@ def test_article_list_shows_who_last_edited(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "editor" in html.split("Edited story", 1)[1].split("</tr>", 1)[0]
+
+
+def test_licence_panel_counts_days_in_the_newsrooms_time_zone(settings, editor):
+    import datetime as dt
+
+    import time_machine
+
+    from articles.dashboard import panels_for
+    from tests.factories import make_photo
+
+    settings.TIME_ZONE = "Pacific/Auckland"
+    settings.NEWSROOM_LICENCE_WARNING_DAYS = 14
+    # 20:00 UTC on June 1 is already 08:00 on June 2 in Auckland.
+    with time_machine.travel(dt.datetime(2026, 6, 1, 20, 0, tzinfo=dt.UTC)):
+        make_photo(
+            caption="Ends in 14 local days", licence_expires_on=date(2026, 6, 16)
+        )
+        panels = {panel.key: panel for panel in panels_for(editor)}
+    assert [str(p) for p in panels["licences"].rows] == ["Ends in 14 local days"]

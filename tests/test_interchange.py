@@ -1,3 +1,4 @@
+import io
 import json
 import shutil
 from pathlib import Path
@@ -251,8 +252,8 @@ def test_write_failure_removes_rendition_files_too(write_file, settings, monkeyp
         real_write(article_data_list[:1], stored, **options)
         raise RuntimeError("disk full")
 
-    real_write = interchange._write
-    monkeypatch.setattr(interchange, "_write", fail_on_second_article)
+    real_write = interchange.importing._write
+    monkeypatch.setattr(interchange.importing, "_write", fail_on_second_article)
     with pytest.raises(RuntimeError):
         call_command("import_articles", str(path))
     assert not Photo.objects.exists()
@@ -292,3 +293,77 @@ def test_bad_licence_date_is_named(write_file):
         call_command(
             "import_articles", str(write_file([article_data("x", hero_photo=photo)]))
         )
+
+
+# Through the workflow ---------------------------------------------------------
+
+
+def test_import_is_recorded_as_an_event_and_a_revision(write_file):
+    from reversion.models import Version
+
+    path = write_file([article_data("recorded")])
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    article = Article.objects.get(slug="recorded")
+    assert article.events.get().action == "import"
+    assert Version.objects.get_for_object(article).count() == 1
+    version = article.version
+    edited = article_data("recorded", headline="Corrected headline")
+    call_command("import_articles", str(write_file([edited])), stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.version > version and article.events.count() == 2
+
+
+def test_import_over_pending_changes_is_refused_and_keeps_them(write_file, editor):
+    from articles import workflow
+
+    call_command(
+        "import_articles", str(write_file([article_data("busy")])), stdout=io.StringIO()
+    )
+    article = Article.objects.get(slug="busy")
+    content = workflow.proposed_content(article)
+    content.headline = "An editor's unpublished edit"
+    workflow.edit(article, content, by=editor)
+    again = write_file([article_data("busy", headline="From the archive")])
+    with pytest.raises(CommandError, match="pending changes by editor"):
+        call_command("import_articles", str(again), stdout=io.StringIO())
+    assert workflow.proposed_content(article).headline == "An editor's unpublished edit"
+    assert Article.objects.get(pk=article.pk).headline == "Headline for busy"
+
+
+def test_live_story_breaking_the_rules_needs_the_flag_and_is_marked(write_file):
+    photo = {**article_data("old")["hero_photo"], "alt_text": ""}
+    path = write_file([article_data("old", hero_photo=photo)])
+    with pytest.raises(CommandError, match="no alt text"):
+        call_command("import_articles", str(path), stdout=io.StringIO())
+    assert not Article.objects.exists()
+    out = io.StringIO()
+    call_command("import_articles", str(path), "--allow-rule-breaks", stdout=out)
+    article = Article.objects.get(slug="old")
+    assert article.is_live()
+    assert "no alt text" in article.imported_rule_breaks[0]
+    assert "let in although the photo has no alt text" in out.getvalue()
+
+
+def test_one_picture_in_two_stories_keeps_each_storys_caption(write_file, client):
+    first = article_data("first")
+    second = article_data(
+        "second",
+        hero_photo={
+            **first["hero_photo"],
+            "caption": "The same robots, a year later.",
+            "alt_text": "Robot arms in a dim hall",
+            "credit": {"photographer": "Someone Else", "agency": "", "distributor": ""},
+        },
+    )
+    out = io.StringIO()
+    call_command("import_articles", str(write_file([first, second])), stdout=out)
+    assert Photo.objects.count() == 1
+    one, two = (Article.objects.get(slug=s) for s in ("first", "second"))
+    page_one = client.get(one.get_absolute_url()).content.decode()
+    page_two = client.get(two.get_absolute_url()).content.decode()
+    assert "Robots at work." in page_one and "a year later" not in page_one
+    assert "The same robots, a year later." in page_two
+    assert 'alt="Robot arms in a dim hall"' in page_two
+    # The credit is the picture's: the second story's differs and is reported.
+    assert "Photo: Feng Fei / Imaginechina via AFP" in page_two
+    assert "library's credit was kept" in out.getvalue()

@@ -157,3 +157,12 @@ def test_credit_parts_keep_the_spelling_already_in_use():
     assert again == first
     assert other.line == "Photo: Feng Fei via AFP"
     assert PhotoCredit.objects.for_parts() is None
+
+
+@pytest.mark.django_db
+def test_undated_drafts_sort_after_dated_articles_on_every_database():
+    from tests.factories import make_article
+
+    draft = make_article(status=Article.Status.DRAFT, publish_at=None)
+    dated = make_article()
+    assert list(Article.objects.all()) == [dated, draft]

@@ -448,7 +448,7 @@ PAGE_QUERIES = {
     "/tags/ports/": 6,
     "/authors/mei-lin/": 5,
     "/feeds/": 4,
-    "/feeds/tags/ports/": 6,
+    "/feeds/tags/ports/": 7,
     "/sitemap.xml": 2,
     "/sitemap-articles.xml": 2,
     "/news-sitemap.xml": 1,

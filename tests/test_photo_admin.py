@@ -14,7 +14,6 @@ from tests.factories import (
     make_article,
     make_credit,
     make_rendered_photo,
-    make_user,
     photo_bytes,
     upload,
 )
@@ -31,12 +30,6 @@ PHONE_IPTC = {
     116: "© 2026 Imaginechina",
     120: "Robot arms weld a car frame in Changsha.",
 }
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
 
 
 def photo_form(file, **over):

@@ -5,15 +5,9 @@ from taggit.models import Tag
 
 from articles.models import Article, RelatedIndexEntry, TagRedirect
 from articles.tags import with_usage
-from tests.factories import make_article, make_user
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
 
 
 def tag_names(article):
@@ -189,3 +183,24 @@ def test_tag_reusing_an_old_address_can_itself_be_merged_away(client, admin_clie
     merge(admin_client, [Tag.objects.get(name="AI"), robots], robots)
     assert tag_names(again) == ["robots"]
     assert client.get("/tags/ai/")["Location"] == "/tags/robots/"
+
+
+def test_merged_tag_keeps_its_feed_subscribers_and_pending_changes(
+    admin_client, client, editor
+):
+    from articles import workflow
+
+    ai = make_article(tags=["AI"]).tags.get()
+    survivor = make_article(tags=["artificial intelligence"]).tags.get()
+    live = make_article(tags=["Trade"])
+    content = workflow.proposed_content(live)
+    content.tags = ["Trade", "AI"]
+    workflow.edit(live, content, by=editor)
+    merge(admin_client, [ai, survivor], survivor)
+
+    response = client.get(f"/feeds/tags/{ai.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/feeds/tags/{survivor.slug}/"
+    workflow.publish_changes(live, by=editor)
+    assert tag_names(live) == ["Trade", "artificial intelligence"]
+    assert not Tag.objects.filter(name="AI").exists()

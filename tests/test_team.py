@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Author
 from tests.factories import make_article, make_author, make_role_user, make_user
@@ -141,3 +142,38 @@ def test_user_list_shows_role_and_last_login(client, site_admin):
     make_role_user("Editor", "eddie")
     html = client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert "eddie" in html and "Editor" in html and "Last login" in html
+
+
+def test_a_deactivated_users_set_password_link_no_longer_works(client, site_admin):
+    create_user(client)
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body)[1]
+    User.objects.filter(username="mei").update(is_active=False)
+    client.logout()
+    page = client.get(link, follow=True)
+    assert "new_password1" not in page.content.decode()
+    set_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    client.post(
+        set_url,
+        {"new_password1": "Harbour-lights-729", "new_password2": "Harbour-lights-729"},
+    )
+    assert not User.objects.get(username="mei").has_usable_password()
+
+
+@pytest.mark.parametrize(
+    ("role", "title"),
+    [("Writer", "Writer's desk"), ("Editor", "Editor's desk"), ("Admin", "Your desk")],
+)
+def test_each_desk_is_titled_for_its_role(client, role, title):
+    client.force_login(make_role_user(role))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f"<h1>{escape(title)}</h1>" in html
+    assert "Editors' desk" not in html
+
+
+def test_admin_role_desk_offers_the_team_and_no_article_list(client, site_admin):
+    story = make_article(headline="Not theirs")
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:auth_user_changelist") in html
+    assert reverse("admin:articles_article_changelist") not in html
+    change = reverse("admin:articles_article_change", args=[story.pk])
+    assert client.get(change).status_code in {302, 403}

@@ -9,9 +9,6 @@ from articles.models import (
     Section,
 )
 
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
-
 
 @admin.register(Section)
 class SectionAdmin(AnnouncesContentChanges, admin.ModelAdmin):

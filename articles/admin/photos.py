@@ -26,10 +26,6 @@ from articles.photos.storage import save_photo, save_photos
 
 # Photos whose credit changes get new renditions at once up to this many; the
 # rest are brought up to date by `manage.py regenerate_renditions`.
-
-
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
 CREDIT_REFRESH_LIMIT = 25
 
 

@@ -17,12 +17,9 @@ from articles.tags import (
     comparison_key,
     merge_tags,
     near_duplicates,
-    record_slug_change,
+    record_rename,
     with_usage,
 )
-
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
 
 
 class TagForm(forms.ModelForm):
@@ -104,10 +101,11 @@ class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, url)
 
     def save_model(self, request, obj, form, change):
+        old_name = form.initial.get("name", "") if change else ""
         old_slug = form.initial.get("slug", "") if change else ""
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            record_slug_change(obj, old_slug)
+            record_rename(obj, old_name, old_slug)
 
     @admin.action(description="Merge selected tags…", permissions=["change"])
     def merge_selected(self, request, queryset):

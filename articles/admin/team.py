@@ -3,22 +3,38 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import PasswordResetForm, UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.http import (
-    HttpResponseRedirect,
-)
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from articles.roles import ROLE_NAMES
 
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
-
-
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """What each role may do is the superuser's call alone: an admin who could
+    edit roles could grant the Admin role publishing."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class NewUserForm(forms.ModelForm):
@@ -126,6 +142,8 @@ class NewsroomUserAdmin(UserAdmin):
             readonly += ["last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions", "is_staff"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly.append("groups")  # no one grants themselves a role
         return readonly
 
     def has_change_permission(self, request, obj=None):

@@ -9,7 +9,8 @@ simple geometric skylines, charts, ships, chips, factories...) and saves it as
 a 1600x900 JPEG in articles/demo/photos/. No text is drawn. Only Pillow is
 needed. Every random choice comes from a generator seeded with the photo's
 name, so running the script again gives byte-identical files (for the same
-Pillow version).
+Pillow version). It is long because each picture is drawn by hand, one function
+per scene; it is a tool for the demo content and never runs on a site.
 """
 
 import math

@@ -143,11 +143,17 @@ def preview(article: Article) -> Article:
     return ArticleContent.from_json(pending.content).as_unsaved_article(article)
 
 
-def publish_changes(article: Article, *, by: User, comment: str = "") -> Article:
-    """Make an editor-approved set of pending changes visible to readers."""
+def publish_changes(
+    article: Article, *, by: User, comment: str = "", version: int | None = None
+) -> Article:
+    """Make an editor-approved set of pending changes visible to readers.
+
+    With `version`, only the pending changes the editor saw are published.
+    """
     with transaction.atomic():
         locked = recording.lock(article)
         require(is_editor(by), "Only editors can publish changes to live articles.")
+        check_version(locked, version)
         pending = PendingChange.objects.filter(article=locked).first()
         if pending is None:
             raise InvalidTransition(
@@ -170,10 +176,11 @@ def publish_changes(article: Article, *, by: User, comment: str = "") -> Article
     return article
 
 
-def discard_changes(article: Article, *, by: User) -> None:
+def discard_changes(article: Article, *, by: User, version: int | None = None) -> None:
     with transaction.atomic():
         locked = recording.lock(article)
         require(is_editor(by), "Only editors can discard pending changes.")
+        check_version(locked, version)
         deleted, _ = PendingChange.objects.filter(article=locked).delete()
         if not deleted:
             raise InvalidTransition("There are no pending changes to discard.")

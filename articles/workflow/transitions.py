@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleEvent, PendingChange
 from articles.workflow import recording
 from articles.workflow.content import ArticleContent
+from articles.workflow.editing import check_version
 from articles.workflow.permissions import (
     ACTION_TARGETS,
     ALLOWED_MOVES,
@@ -40,18 +41,23 @@ Status = Article.Status
 Action = ArticleEvent.Action
 
 
-def submit(article: Article, *, by: User, comment: str = "") -> Article:
+def submit(
+    article: Article, *, by: User, comment: str = "", version: int | None = None
+) -> Article:
     return _move(
         article,
         Action.SUBMIT,
         by=by,
         comment=comment,
+        version=version,
         allowed=can_edit,
         refusal="You may only submit your own drafts.",
     )
 
 
-def return_to_writer(article: Article, *, by: User, comment: str) -> Article:
+def return_to_writer(
+    article: Article, *, by: User, comment: str, version: int | None = None
+) -> Article:
     if not comment.strip():
         raise InvalidTransition("Tell the writer what to change: a comment is needed.")
     return _move(
@@ -59,12 +65,18 @@ def return_to_writer(article: Article, *, by: User, comment: str) -> Article:
         Action.RETURN,
         by=by,
         comment=comment,
+        version=version,
         refusal="Only editors can return articles to the writer.",
     )
 
 
 def schedule(
-    article: Article, *, by: User, at: datetime | None, comment: str = ""
+    article: Article,
+    *,
+    by: User,
+    at: datetime | None,
+    comment: str = "",
+    version: int | None = None,
 ) -> Article:
     if at is None or at <= timezone.now():
         raise InvalidTransition(
@@ -75,13 +87,16 @@ def schedule(
         Action.SCHEDULE,
         by=by,
         comment=comment,
+        version=version,
         refusal="Only editors can schedule articles.",
         goes_live=True,
         publish_at=at,
     )
 
 
-def publish(article: Article, *, by: User, comment: str = "") -> Article:
+def publish(
+    article: Article, *, by: User, comment: str = "", version: int | None = None
+) -> Article:
     def dates(locked: Article) -> dict:
         now = timezone.now()
         if not locked.first_published_at:
@@ -97,18 +112,22 @@ def publish(article: Article, *, by: User, comment: str = "") -> Article:
         Action.PUBLISH,
         by=by,
         comment=comment,
+        version=version,
         refusal="Only editors can publish articles.",
         goes_live=True,
         changes_for=dates,
     )
 
 
-def unpublish(article: Article, *, by: User, comment: str = "") -> Article:
+def unpublish(
+    article: Article, *, by: User, comment: str = "", version: int | None = None
+) -> Article:
     return _move(
         article,
         Action.UNPUBLISH,
         by=by,
         comment=comment,
+        version=version,
         refusal="Only editors can unpublish articles.",
     )
 
@@ -166,6 +185,7 @@ def _move(
     *,
     by: User,
     comment: str = "",
+    version: int | None = None,
     refusal: str,
     allowed=None,
     goes_live: bool = False,
@@ -175,6 +195,9 @@ def _move(
     with transaction.atomic():
         locked = recording.lock(article)
         require((allowed or _editor)(by, locked), refusal)
+        # A move is made on the version the person saw: content saved since
+        # would otherwise go live (or back) unseen.
+        check_version(locked, version)
         source, target = locked.status, ACTION_TARGETS[action]
         if target not in ALLOWED_MOVES[source]:
             raise InvalidTransition(

@@ -1,37 +1,20 @@
-"""JSON import and export of articles (format documented in docs/interchange.md).
-
-Import is idempotent by slug and all-or-nothing per file: every article is
-checked before anything is written, each is written through the workflow
-(`workflow.import_article`, so the publishing rules apply and the import is
-recorded), and a failure while writing rolls the database back and removes the
-files it stored.
-"""
+"""Reading an interchange file: every article checked before anything is written."""
 
 import json
-import shutil
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
 from django.utils.text import slugify
 
-from articles import workflow
 from articles.models import (
     Article,
-    Author,
-    Photo,
-    PhotoCredit,
-    Section,
     validate_section_slug,
 )
-from articles.photos.renditions import update_renditions
-from articles.photos.storage import attach_image
 from articles.photos.validation import prepare_image
-from articles.workflow import ArticleContent
 
 FORMAT = "newsroom-articles"
 VERSION = 1
@@ -45,15 +28,6 @@ class InterchangeError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    # What an editor should know: credits that differ from the library's, live
-    # stories let in although they break the publishing rules.
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -292,211 +266,3 @@ def read_file(path: Path) -> list[ArticleData]:
     if errors:
         raise InterchangeError(errors)
     return articles
-
-
-def import_articles(path: Path, *, allow_rule_breaks: bool = False) -> ImportResult:
-    """Import a whole file through the workflow, all or nothing.
-
-    `allow_rule_breaks` lets in live stories that break the publishing rules
-    (an archive's photos without alt text), each recorded as work for editors.
-    """
-    articles = read_file(path)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return _write(articles, stored, allow_rule_breaks=allow_rule_breaks)
-    except BaseException:
-        for name in stored:
-            Photo.image.field.storage.delete(name)
-        raise
-
-
-def _write(
-    articles: list[ArticleData], stored: list[str], *, allow_rule_breaks: bool
-) -> ImportResult:
-    result = ImportResult()
-    photos = _PhotoImporter(stored, result)
-    saved: dict[str, Article] = {}
-    for index, data in enumerate(articles):
-        where = f"article {index + 1} ({data.slug!r})"
-        hero = photos.get(data.hero_photo, data.slug) if data.hero_photo else None
-        content = ArticleContent(
-            headline=data.headline,
-            slug=data.slug,
-            section=_section(data.section).pk,
-            standfirst=data.standfirst,
-            body=data.body_html,
-            hero_photo=hero.pk if hero else None,
-            hero_caption=data.hero_photo.caption if hero else "",
-            hero_alt_text=data.hero_photo.alt_text if hero else "",
-            seo_title=data.seo_title,
-            seo_description=data.seo_description,
-            tags=data.tags,
-            authors=[_author(name).pk for name in data.authors],
-            related=list(
-                Article.objects.filter(slug__in=data.related).values_list(
-                    "pk", flat=True
-                )
-            ),
-        )
-        try:
-            imported = workflow.import_article(
-                content,
-                status=data.status,
-                publish_at=data.published_at,
-                allow_rule_breaks=allow_rule_breaks,
-            )
-        except ValidationError as error:
-            raise InterchangeError(
-                [f"{where}: {message}" for message in error.messages]
-            ) from None
-        for problem in imported.rule_breaks:
-            result.notes.append(
-                f"{where}: let in although {problem[0].lower()}{problem[1:]}"
-            )
-        saved[data.slug] = imported.article
-        (result.created if imported.created else result.updated).append(data.slug)
-    for data in articles:
-        by_slug = {
-            **saved,
-            **{a.slug: a for a in Article.objects.filter(slug__in=data.related)},
-        }
-        workflow.import_links(
-            saved[data.slug], [by_slug[slug].pk for slug in data.related]
-        )
-    return result
-
-
-def _section(name: str) -> Section:
-    section = Section.objects.filter(slug=slugify(name)).first()
-    if section is None:
-        # New sections join the navigation after the existing ones.
-        last = Section.objects.order_by("-position").first()
-        section = Section.objects.create(
-            name=name, slug=slugify(name), position=last.position + 1 if last else 0
-        )
-    return section
-
-
-def _author(name: str) -> Author:
-    author, _ = Author.objects.get_or_create(
-        slug=slugify(name), defaults={"name": name}
-    )
-    return author
-
-
-class _PhotoImporter:
-    """Each picture of a file stored, and its renditions made, once.
-
-    A picture the library has keeps its caption, alt text and credit: those of
-    the file go to the story (caption, alt text), and a different credit is
-    reported rather than re-crediting every story that uses the picture.
-    """
-
-    def __init__(self, stored: list[str], result: ImportResult):
-        self.stored, self.result = stored, result
-        self.by_path: dict[Path, Photo] = {}
-
-    def get(self, data: PhotoData, slug: str) -> Photo:
-        photo = self.by_path.get(data.path)
-        if photo is None:
-            photo = self.by_path[data.path] = self._store(data)
-        credit = PhotoCredit.objects.for_parts(
-            **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
-        )
-        if credit is not None and credit != photo.credit:
-            held = photo.credit_line or "no credit"
-            self.result.notes.append(
-                f"article {slug!r}: its photo {data.path.name} comes credited "
-                f"“{credit.line}”, but the library credits it “{held}”; the "
-                "library's credit was kept (change it on the photo's page)"
-            )
-        return photo
-
-    def _store(self, data: PhotoData) -> Photo:
-        prepared = prepare_image(data.path, data.path.name)
-        photo = Photo.objects.filter(sha256=prepared.sha256).first()
-        if photo is None:
-            photo = Photo(caption=data.caption, alt_text=data.alt_text)
-            self.stored.append(attach_image(photo, prepared))
-            photo.credit = PhotoCredit.objects.for_parts(
-                **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
-            )
-        if data.copyright_holder is not None:
-            photo.copyright_holder = data.copyright_holder
-        if data.licence_terms is not None:
-            photo.licence_terms = data.licence_terms
-        if data.has_licence_expiry:
-            photo.licence_expires_on = data.licence_expires_on
-        photo.save()
-        self.stored.extend(update_renditions(photo))
-        return photo
-
-
-def export_articles(path: Path) -> int:
-    """Write every article to `path`, with hero photos copied to `photos/` beside it."""
-    path = Path(path)
-    photo_dir = path.parent / "photos"
-    articles = (
-        Article.objects.select_related("section", "hero_photo", "hero_photo__credit")
-        .prefetch_related("bylines__author", "tags", "related_links__to_article")
-        .order_by("slug")
-    )
-    items = [_export_article(article, photo_dir) for article in articles]
-    document = {"format": FORMAT, "version": VERSION, "articles": items}
-    path.write_text(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return len(items)
-
-
-def _export_article(article: Article, photo_dir: Path) -> dict:
-    item: dict[str, Any] = {
-        "slug": article.slug,
-        "headline": article.headline,
-        "standfirst": article.standfirst,
-        "section": article.section.name,
-        "authors": [author.name for author in article.byline_authors],
-        "published_at": (
-            article.publish_at.astimezone(UTC).isoformat()
-            if article.publish_at
-            else None
-        ),
-        "status": article.status,
-        "body_html": article.body,
-    }
-    photo = article.hero_photo
-    if photo:
-        item["hero_photo"] = {
-            "file": _export_photo_file(photo, photo_dir),
-            "caption": article.hero_photo_caption,
-            "alt_text": article.hero_photo_alt_text,
-            "credit": {
-                part: getattr(photo.credit, part) if photo.credit else ""
-                for part in CREDIT_PARTS
-            },
-        }
-        if photo.copyright_holder:
-            item["hero_photo"]["copyright_holder"] = photo.copyright_holder
-        if photo.licence_terms:
-            item["hero_photo"]["licence_terms"] = photo.licence_terms
-        if photo.licence_expires_on:
-            item["hero_photo"]["licence_expires_on"] = (
-                photo.licence_expires_on.isoformat()
-            )
-    item["tags"] = [tag.name for tag in article.sorted_tags]
-    item["related"] = [link.to_article.slug for link in article.related_links.all()]
-    if article.seo_title:
-        item["seo_title"] = article.seo_title
-    if article.seo_description:
-        item["seo_description"] = article.seo_description
-    return item
-
-
-def _export_photo_file(photo: Photo, photo_dir: Path) -> str:
-    # Named by content, so exports of the same pictures from any database agree.
-    name = f"{photo.sha256[:16]}{Path(photo.image.name).suffix.lower()}"
-    photo_dir.mkdir(parents=True, exist_ok=True)
-    with photo.image.open("rb") as source, (photo_dir / name).open("wb") as target:
-        shutil.copyfileobj(source, target)
-    return f"photos/{name}"

@@ -1,0 +1,176 @@
+"""Writing an imported file through the workflow, all or nothing."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles import workflow
+from articles.interchange.reading import (
+    CREDIT_PARTS,
+    ArticleData,
+    InterchangeError,
+    PhotoData,
+    read_file,
+)
+from articles.models import (
+    Article,
+    Author,
+    Photo,
+    PhotoCredit,
+    Section,
+)
+from articles.photos.renditions import update_renditions
+from articles.photos.storage import attach_image
+from articles.photos.validation import prepare_image
+from articles.workflow import ArticleContent
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    # What an editor should know: credits that differ from the library's, live
+    # stories let in although they break the publishing rules.
+    notes: list[str] = field(default_factory=list)
+
+
+def import_articles(path: Path, *, allow_rule_breaks: bool = False) -> ImportResult:
+    """Import a whole file through the workflow, all or nothing.
+
+    `allow_rule_breaks` lets in live stories that break the publishing rules
+    (an archive's photos without alt text), each recorded as work for editors.
+    """
+    articles = read_file(path)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _write(articles, stored, allow_rule_breaks=allow_rule_breaks)
+    except BaseException:
+        for name in stored:
+            Photo.image.field.storage.delete(name)
+        raise
+
+
+def _write(
+    articles: list[ArticleData], stored: list[str], *, allow_rule_breaks: bool
+) -> ImportResult:
+    result = ImportResult()
+    photos = _PhotoImporter(stored, result)
+    saved: dict[str, Article] = {}
+    for index, data in enumerate(articles):
+        where = f"article {index + 1} ({data.slug!r})"
+        hero = photos.get(data.hero_photo, data.slug) if data.hero_photo else None
+        content = ArticleContent(
+            headline=data.headline,
+            slug=data.slug,
+            section=_section(data.section).pk,
+            standfirst=data.standfirst,
+            body=data.body_html,
+            hero_photo=hero.pk if hero else None,
+            hero_caption=data.hero_photo.caption if hero else "",
+            hero_alt_text=data.hero_photo.alt_text if hero else "",
+            seo_title=data.seo_title,
+            seo_description=data.seo_description,
+            tags=data.tags,
+            authors=[_author(name).pk for name in data.authors],
+            related=list(
+                Article.objects.filter(slug__in=data.related).values_list(
+                    "pk", flat=True
+                )
+            ),
+        )
+        try:
+            imported = workflow.import_article(
+                content,
+                status=data.status,
+                publish_at=data.published_at,
+                allow_rule_breaks=allow_rule_breaks,
+            )
+        except ValidationError as error:
+            raise InterchangeError(
+                [f"{where}: {message}" for message in error.messages]
+            ) from None
+        for problem in imported.rule_breaks:
+            result.notes.append(
+                f"{where}: let in although {problem[0].lower()}{problem[1:]}"
+            )
+        saved[data.slug] = imported.article
+        (result.created if imported.created else result.updated).append(data.slug)
+    for data in articles:
+        by_slug = {
+            **saved,
+            **{a.slug: a for a in Article.objects.filter(slug__in=data.related)},
+        }
+        workflow.import_links(
+            saved[data.slug], [by_slug[slug].pk for slug in data.related]
+        )
+    return result
+
+
+def _section(name: str) -> Section:
+    section = Section.objects.filter(slug=slugify(name)).first()
+    if section is None:
+        # New sections join the navigation after the existing ones.
+        last = Section.objects.order_by("-position").first()
+        section = Section.objects.create(
+            name=name, slug=slugify(name), position=last.position + 1 if last else 0
+        )
+    return section
+
+
+def _author(name: str) -> Author:
+    author, _ = Author.objects.get_or_create(
+        slug=slugify(name), defaults={"name": name}
+    )
+    return author
+
+
+class _PhotoImporter:
+    """Each picture of a file stored, and its renditions made, once.
+
+    A picture the library has keeps its caption, alt text and credit: those of
+    the file go to the story (caption, alt text), and a different credit is
+    reported rather than re-crediting every story that uses the picture.
+    """
+
+    def __init__(self, stored: list[str], result: ImportResult):
+        self.stored, self.result = stored, result
+        self.by_path: dict[Path, Photo] = {}
+
+    def get(self, data: PhotoData, slug: str) -> Photo:
+        photo = self.by_path.get(data.path)
+        if photo is None:
+            photo = self.by_path[data.path] = self._store(data)
+        credit = PhotoCredit.objects.for_parts(
+            **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
+        )
+        if credit is not None and credit != photo.credit:
+            held = photo.credit_line or "no credit"
+            self.result.notes.append(
+                f"article {slug!r}: its photo {data.path.name} comes credited "
+                f"“{credit.line}”, but the library credits it “{held}”; the "
+                "library's credit was kept (change it on the photo's page)"
+            )
+        return photo
+
+    def _store(self, data: PhotoData) -> Photo:
+        prepared = prepare_image(data.path, data.path.name)
+        photo = Photo.objects.filter(sha256=prepared.sha256).first()
+        if photo is None:
+            photo = Photo(caption=data.caption, alt_text=data.alt_text)
+            self.stored.append(attach_image(photo, prepared))
+            photo.credit = PhotoCredit.objects.for_parts(
+                **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
+            )
+        if data.copyright_holder is not None:
+            photo.copyright_holder = data.copyright_holder
+        if data.licence_terms is not None:
+            photo.licence_terms = data.licence_terms
+        if data.has_licence_expiry:
+            photo.licence_expires_on = data.licence_expires_on
+        photo.save()
+        self.stored.extend(update_renditions(photo))
+        return photo

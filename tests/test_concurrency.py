@@ -1,0 +1,152 @@
+"""Two people at once: real concurrent database connections, one per thread.
+
+On PostgreSQL (DATABASE_URL set) the workflow's row locks decide; on SQLite its
+IMMEDIATE transactions do. Each race ends with one winner, a clear refusal for
+the other, and nothing lost.
+"""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from articles import workflow
+from articles.models import Article, ArticleEvent, PendingChange
+from tests.factories import make_article, make_author, make_user
+
+Status = Article.Status
+Action = ArticleEvent.Action
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EDITOR_RIGHTS = [
+    "view_article",
+    "change_article",
+    "publish_article",
+    "edit_any_article",
+]
+
+
+def race(*calls):
+    """Run each call in its own thread and connection, all released at once;
+    return what each returned or raised, in order."""
+    start = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait()
+            outcomes[index] = call()
+        except (ValidationError, PermissionDenied) as refusal:
+            outcomes[index] = refusal
+        except Exception as error:  # a crash: reported by the assertions
+            outcomes[index] = ("crash", error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def refusals(outcomes):
+    return [o for o in outcomes if isinstance(o, ValidationError | PermissionDenied)]
+
+
+def crashes(outcomes):
+    return [o for o in outcomes if isinstance(o, tuple)]
+
+
+def make_editor(username):
+    """An editor by rights: the role groups made by a migration do not survive
+    the table flush of a test that really commits."""
+    user = make_user(username, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=EDITOR_RIGHTS))
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def editors():
+    return make_editor("eddie"), make_editor("edna")
+
+
+def live_story_with_pending_edit(editor):
+    author = make_author(name="Mei Lin")
+    article = make_article(headline="Before", tags=["China", "Trade"], authors=[author])
+    content = workflow.proposed_content(article)
+    content.headline = "After"
+    workflow.edit(article, content, by=editor)
+    return Article.objects.get(pk=article.pk), author
+
+
+def test_two_publish_changes_at_once_publish_once_and_keep_everything(editors):
+    article, author = live_story_with_pending_edit(editors[0])
+    outcomes = race(
+        lambda: workflow.publish_changes(article, by=editors[0]),
+        lambda: workflow.publish_changes(article, by=editors[1]),
+    )
+    assert crashes(outcomes) == []
+    [refusal] = refusals(outcomes)
+    assert "no pending changes" in " ".join(refusal.messages)
+    article.refresh_from_db()
+    assert article.headline == "After"
+    assert sorted(t.name for t in article.tags.all()) == ["China", "Trade"]
+    assert [b.author_id for b in article.bylines.all()] == [author.pk]
+    assert article.events.filter(action=Action.PUBLISH_CHANGES).count() == 1
+
+
+def test_two_saves_of_a_live_article_at_once_keep_one_and_refuse_the_other(
+    editors,
+):
+    article = make_article(headline="Original", tags=["China"])
+    opened = article.version
+
+    def save(by, headline):
+        content = workflow.proposed_content(article)
+        content.headline = headline
+        return workflow.edit(article, content, by=by, version=opened)
+
+    outcomes = race(
+        lambda: save(editors[0], "Eddie's headline"),
+        lambda: save(editors[1], "Edna's headline"),
+    )
+    assert crashes(outcomes) == []
+    [refusal] = refusals(outcomes)
+    assert isinstance(refusal, workflow.EditConflict)
+    assert "Someone else saved this article" in refusal.messages[0]
+    winner = PendingChange.objects.get(article=article).content["headline"]
+    assert winner in {"Eddie's headline", "Edna's headline"}
+    assert Article.objects.get(pk=article.pk).headline == "Original"
+
+
+def test_a_save_racing_a_publish_ends_with_one_winner(editors):
+    article = make_article(
+        headline="In review", status=Status.IN_REVIEW, publish_at=None
+    )
+    opened = article.version
+
+    def save():
+        content = workflow.proposed_content(article)
+        content.headline = "Edited meanwhile"
+        return workflow.edit(article, content, by=editors[0], version=opened)
+
+    outcomes = race(
+        save, lambda: workflow.publish(article, by=editors[1], version=opened)
+    )
+    assert crashes(outcomes) == []
+    [refusal] = refusals(outcomes)
+    article.refresh_from_db()
+    if isinstance(outcomes[0], ValidationError):
+        # Published first: the edit is refused and readers see what was reviewed.
+        assert article.status == Status.PUBLISHED and article.headline == "In review"
+    else:
+        # Saved first: publishing content nobody reviewed is refused.
+        assert article.status == Status.IN_REVIEW
+        assert article.headline == "Edited meanwhile"
+    assert "Someone else saved this article" in refusal.messages[0]
