@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.home import NEWEST_FIRST, newest_live_ids
+from articles.listing import NEWEST_FIRST, newest_live_ids
 from articles.models import Article, Byline, TagRedirect
 
 FEED_SIZE = 20
@@ -26,12 +26,12 @@ class LatestArticlesFeed(Feed):
     def description(self, obj=None):
         return f"The latest articles from {settings.NEWSROOM_SITE_NAME}."
 
-    def filters(self, obj=None) -> dict:
-        return {}
+    def articles(self, obj=None):
+        return Article.objects.all()
 
     def items(self, obj=None):
         # The newest rows along an index, whatever the size of the archive.
-        ids = newest_live_ids([self.filters(obj)], FEED_SIZE)
+        ids = newest_live_ids([self.articles(obj)], FEED_SIZE)
         return (
             Article.objects.filter(pk__in=ids)
             .select_related("section")
@@ -86,5 +86,5 @@ class TagFeed(LatestArticlesFeed):
     def description(self, obj=None):
         return f"The latest articles tagged “{obj.name}”."
 
-    def filters(self, obj=None) -> dict:
-        return {"tags": obj}
+    def articles(self, obj=None):
+        return Article.objects.filter(tags=obj)

@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from articles import home, workflow
 from articles.body import render_body
+from articles.listing import NewestFirst, count_tagged
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
@@ -37,7 +38,7 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(LiveArticleMixin, ListView):
+class ArticleListView(ListView):
     """Live articles, newest first, paginated; subclasses `filter_articles`."""
 
     template_name = "articles/article_list.html"
@@ -47,7 +48,7 @@ class ArticleListView(LiveArticleMixin, ListView):
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
-        return self.filter_articles(super().get_queryset().for_cards())
+        return NewestFirst(self.filter_articles(Article.objects.all()))
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("show_section", True)
@@ -84,6 +85,10 @@ class TagView(ArticleListView):
 
     def filter_articles(self, articles):
         return articles.filter(tags=self.tag)
+
+    def get_queryset(self):
+        articles = self.filter_articles(Article.objects.all())
+        return NewestFirst(articles, count=lambda: count_tagged(self.tag))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
