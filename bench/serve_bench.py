@@ -104,13 +104,17 @@ def wrk(url: str, seconds: int, connections: int, paths=None, headers=None) -> d
             "end\n"
         )
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s"]
+        + ["--latency"]
         + ["-s", script.name, url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     os.unlink(script.name)
+    # Requests wrk left queued are answered before the next run starts.
+    for _ in range(connections):
+        fetch(url + "/robots.txt")
 
     def latency(share: str) -> float:
         value, unit = re.search(
