@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk lint format check reset-db lock bench
+.PHONY: install run serve test chromium redis-server wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,7 +53,17 @@ chromium:
 			echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; \
 		fi; }
 
-test: install chromium
+# The Redis fault tests start and stop a redis-server of their own.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+		else \
+			echo "The Redis fault tests need redis-server: sudo apt-get install redis-server"; exit 1; \
+		fi; }
+
+test: install chromium redis-server
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
