@@ -24,6 +24,7 @@ of the test suite: it needs a quiet machine for a minute.
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args()
     setup = args.setup
+    os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
     if setup == "sqlite":
         os.environ.pop("DATABASE_URL", None)
         os.environ.pop("REDIS_URL", None)

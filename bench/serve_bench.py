@@ -72,7 +72,7 @@ def gunicorn(env: dict, port: int):
         + ["--bind", f"127.0.0.1:{port}", "newsroom.wsgi"],
         cwd=ROOT,
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=open(RESULTS / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
     )
     base = f"http://127.0.0.1:{port}"
     try:

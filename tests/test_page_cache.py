@@ -7,18 +7,23 @@ one kind of change the way the newsroom makes it, and reads the page again.
 import os
 import subprocess
 import sys
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
 import reversion
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import workflow
+from articles.cache.middleware import RENDER_WAIT_SECONDS, page_key
 from articles.models import Article
 from articles.photos.storage import save_photo
 from articles.preview import share_url
@@ -495,3 +500,45 @@ def test_article_page_costs_eight_queries_plus_the_epoch_once(
         client.get(archive[1].get_absolute_url())
     with django_assert_num_queries(0):
         client.get(archive[1].get_absolute_url())
+
+
+# A new generation makes every page miss: one request renders each --------------
+
+
+def pretend_another_request_is_rendering(url):
+    """Remove the cached page and hold its render lock, as a request rendering
+    it in another process would; returns the page's key and its old entry."""
+    key = page_key(RequestFactory().get(url))
+    pages = caches["pages"]
+    entry = pages.get(key)
+    pages.delete(key)
+    pages.set(f"{key}:rendering", 1, 10)
+    return key, entry
+
+
+def test_a_request_waits_for_the_page_another_is_rendering(
+    client, django_assert_num_queries
+):
+    url = make_article(headline="Everyone wants this").get_absolute_url()
+    rendered = client.get(url)
+    key, entry = pretend_another_request_is_rendering(url)
+    timer = threading.Timer(0.2, lambda: caches["pages"].set(key, entry, 60))
+    timer.start()
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    timer.join()
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content == rendered.content
+
+
+def test_a_request_renders_itself_when_the_other_render_stores_nothing(client):
+    url = make_article().get_absolute_url()
+    client.get(url)
+    key, _ = pretend_another_request_is_rendering(url)
+    timer = threading.Timer(0.1, lambda: caches["pages"].delete(f"{key}:rendering"))
+    timer.start()
+    started = time.monotonic()
+    response = client.get(url)
+    timer.join()
+    assert response["X-Page-Cache"] == "miss"
+    assert time.monotonic() - started < RENDER_WAIT_SECONDS

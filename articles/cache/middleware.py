@@ -30,6 +30,10 @@ from articles.cache import generation, store
 READER_METHODS = ("GET", "HEAD")
 CACHEABLE_STATUSES = (200, 301)
 STATUS_HEADER = "X-Page-Cache"
+# A request finding another rendering its page waits this long for it.
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.02
+RENDER_LOCK_SECONDS = 10
 
 
 def public_page(view):
@@ -61,6 +65,9 @@ class PageCacheMiddleware:
                 response[STATUS_HEADER] = "off"
                 return conditional(request, response)
             return response
+        return self.cached(request)
+
+    def cached(self, request):
         key = page_key(request)
         found = store.get_many([generation.GENERATION_KEY, key])
         current = (
@@ -68,10 +75,26 @@ class PageCacheMiddleware:
             if found is not None
             else None
         )
-        epoch = generation.epochs.current(current) if current else generation.NEVER
-        entry = found.get(key) if current else None
-        if entry and entry["generation"] == current and entry["epoch"] == epoch:
+        if current is None:
+            return self.render(request, key, None, generation.NEVER)
+        epoch = generation.epochs.current(current)
+        entry = found.get(key)
+        if is_current(entry, current, epoch):
             return conditional(request, cached_response(entry, epoch), hit=True)
+        # One request renders the page; others asking for it meanwhile wait for
+        # it rather than render it too (a new generation makes every page miss).
+        lock = f"{key}:rendering"
+        if not store.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+            entry = wait_for_render(key, lock, current, epoch)
+            if entry is not None:
+                return conditional(request, cached_response(entry, epoch), hit=True)
+            return self.render(request, key, current, epoch)
+        try:
+            return self.render(request, key, current, epoch)
+        finally:
+            store.delete(lock)
+
+    def render(self, request, key, current, epoch):
         response = self.get_response(request)
         if not is_public(response):
             return response
@@ -87,6 +110,26 @@ class PageCacheMiddleware:
             store.set(key, entry, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
         response[STATUS_HEADER] = "miss" if current else "unavailable"
         return conditional(request, response)
+
+
+def is_current(entry, current: str, epoch: float) -> bool:
+    return bool(entry) and entry["generation"] == current and entry["epoch"] == epoch
+
+
+def wait_for_render(key: str, lock: str, current: str, epoch: float):
+    """The entry another request is rendering, once stored; None if it does not
+    come (the page is not cacheable, or the renderer is slow or gone)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        found = store.get_many([key, lock])
+        if found is None:
+            return None
+        if is_current(found.get(key), current, epoch):
+            return found[key]
+        if lock not in found:
+            return None
+    return None
 
 
 def is_reader_request(request) -> bool:

@@ -86,6 +86,10 @@ def set(key: str, value, timeout: float | None, *, force: bool = False) -> bool:
     return _call("set", key, value, timeout, force=force)[0]
 
 
+def delete(key: str) -> None:
+    _call("delete", key)
+
+
 def add(key: str, value, timeout: float | None) -> bool:
     ok, added = _call("add", key, value, timeout)
     return ok and bool(added)
