@@ -8,9 +8,11 @@ Builds a database of its own (bench-results/load.sqlite3, or <name>_bench on
 PostgreSQL) with a small archive, starts the site under gunicorn (DEBUG off, page
 cache on) and sends 50 concurrent readers (wrk) at the home page, sections, tags
 and articles for 60 seconds. Meanwhile this process publishes, edits (pending
-changes, then "Publish changes") and unpublishes articles through the workflow,
-one change every `--interval` seconds, and after each change reads the article
-as a reader through every server until the change shows.
+changes, then "Publish changes") and unpublishes six of the newest articles
+through the workflow, one change every `--interval` seconds (5), and after each
+change reads the article as a reader through every server until the change
+shows. Every change turns the whole page cache over, so the readers' pages are
+rendered again after each.
 
 Set-ups: `sqlite` (embedded default: one machine, page cache in a folder);
 `postgres` (PostgreSQL + Redis from the environment); `two-servers` (two gunicorn
@@ -58,9 +60,11 @@ def start_redis(port: int) -> subprocess.Popen:
 
 
 def reader_paths(samples: int) -> list[str]:
+    """Where readers go in a spike: the home page, feed, section fronts and the
+    newest stories."""
     from articles.models import Article, Section
 
-    live = Article.objects.live().select_related("section").order_by("?")
+    live = Article.objects.live().select_related("section").order_by("-publish_at")
     paths = ["/", "/feeds/", *(s.get_absolute_url() for s in Section.objects.all())]
     paths += [a.get_absolute_url() for a in live[:samples]]
     return paths
@@ -124,7 +128,7 @@ def main() -> None:
         required=True,
     )
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--interval", type=float, default=2.0)
+    parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args()
     setup = args.setup
@@ -165,7 +169,7 @@ def main() -> None:
         editor.groups.add(Group.objects.get(name="Editor"))
         editor = type(editor).objects.get(pk=editor.pk)
         subjects = list(Article.objects.live().order_by("-publish_at")[:6])
-        paths = reader_paths(200)
+        paths = reader_paths(30)
         subject_paths = {a.get_absolute_url() for a in subjects}
         paths = [p for p in paths if p not in subject_paths]
 
