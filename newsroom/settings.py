@@ -232,9 +232,10 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(
 )
 NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "12"))
 
-# Speed: the page cache for readers (see README.md, "Speed"). Off with
-# NEWSROOM_PAGE_CACHE=0; pages then still carry ETags and Cache-Control.
-NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+# Speed: the page cache for readers (see README.md, "Speed"). On unless DEBUG (so
+# template edits show at once in development); NEWSROOM_PAGE_CACHE=0 or 1 decides.
+# Off, pages still carry ETags and Cache-Control.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
 # A cached page is dropped after this long even if nothing changed.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 # What browsers and a CDN are told: fresh for max-age, then served stale while

@@ -542,3 +542,12 @@ def test_a_request_renders_itself_when_the_other_render_stores_nothing(client):
     timer.join()
     assert response["X-Page-Cache"] == "miss"
     assert time.monotonic() - started < RENDER_WAIT_SECONDS
+
+
+def test_clear_page_cache_renders_every_page_afresh(client):
+    from django.core.management import call_command
+
+    url = make_article().get_absolute_url()
+    cached_page(client, url)
+    call_command("clear_page_cache", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert client.get(url)["X-Page-Cache"] == "miss"
