@@ -145,6 +145,7 @@ def main() -> None:
         redis_server = None
         if setup == "redis-restart":
             redis_server = start_redis(REDIS_PORT)
+            stack.callback(stop_if_running, redis_server)
             os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
         database_url = bench_database_url("load.sqlite3")
         env = server_env(database_url, cache=True)
@@ -207,9 +208,14 @@ def restart_redis(process: subprocess.Popen, stack: ExitStack) -> None:
     process.wait()
     print("Redis stopped", file=sys.stderr)
     time.sleep(5)
-    started = start_redis(REDIS_PORT)
-    stack.callback(lambda: (started.terminate(), started.wait()))
+    stack.callback(stop_if_running, start_redis(REDIS_PORT))
     print("Redis started again", file=sys.stderr)
+
+
+def stop_if_running(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait()
 
 
 def format_report(setup, args, servers, loads, publisher) -> str:
