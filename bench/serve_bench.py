@@ -126,6 +126,8 @@ def wrk(url: str, seconds: int, connections: int, paths=None, headers=None) -> d
         int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
     )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if int(re.search(r"(\d+) requests in", output).group(1)) == 0:
+        return {"rps": 0.0, "p50": None, "p99": None, "errors": errors}
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency("50"),
@@ -289,6 +291,10 @@ def main() -> None:
     (RESULTS / f"serve-{name}.md").write_text(report)
 
 
+def milliseconds(value: float | None) -> str:
+    return "no answer in the run" if value is None else f"{value:.1f} ms"
+
+
 def format_report(vendor: str, args, results: list) -> str:
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     lines = [
@@ -329,7 +335,7 @@ def format_report(vendor: str, args, results: list) -> str:
         "| --- |" + " ---: |" * (2 * len(sizes)),
     ]
     for kind in results[0][3]:
-        p50s = " | ".join(f"{r[3][kind]['p50']:.1f} ms" for r in results)
+        p50s = " | ".join(milliseconds(r[3][kind]["p50"]) for r in results)
         counts = " | ".join(str(r[4][kind]) for r in results)
         lines.append(f"| {kind} | {p50s} | {counts} |")
     return "\n".join(lines) + "\n"
