@@ -22,7 +22,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.live()
             .select_related("section")
-            .only("slug", "publish_at", "updated_at", "section__slug")
+            .only("slug", "publish_at", "updated_at", "corrected_at", "section__slug")
             .order_by("-publish_at", "-pk")
         )
 
@@ -32,7 +32,7 @@ class ArticleSitemap(Sitemap):
         return None
 
     def lastmod(self, article):
-        return article.updated_at or article.publish_at
+        return article.modified_at
 
 
 class SectionSitemap(Sitemap):

@@ -1,3 +1,11 @@
 """The editors' admin, one module per part of the newsroom."""
 
-from articles.admin import articles, people, photos, tags, team  # noqa: F401
+from articles.admin import (  # noqa: F401
+    articles,
+    checklist,
+    credits,
+    people,
+    photos,
+    tags,
+    team,
+)

@@ -7,10 +7,11 @@ never be taken as current, however writes of several processes interleave, and
 a cache restarted empty simply starts a new generation.
 
 Some changes happen with no write at all: a scheduled article goes live at its
-`publish_at`, a photo leaves pages the day after its licence ends. The epoch is
+`publish_at`, an embargo lifts at `embargo_until`, a photo leaves pages the day
+after its licence ends. The epoch is
 the time of the next such change; it is part of what a cached page is checked
 against, so the page turns over at that moment without any sweep. Each process
-works the epoch out once per generation (two indexed queries) and again whenever
+works the epoch out once per generation (three indexed queries) and again whenever
 the moment it named has passed.
 """
 
@@ -82,6 +83,14 @@ def time_of_next_change(now: datetime | None = None) -> float:
     )
     if going_live:
         moments.append(going_live.timestamp())
+    embargo_lifts = (
+        Article.objects.filter(status__in=Article.LIVE_STATUSES, embargo_until__gt=now)
+        .order_by("embargo_until")
+        .values_list("embargo_until", flat=True)
+        .first()
+    )
+    if embargo_lifts:
+        moments.append(embargo_lifts.timestamp())
     last_day = (
         Photo.objects.filter(licence_expires_on__gte=timezone.localdate(now))
         .order_by("licence_expires_on")

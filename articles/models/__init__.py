@@ -10,6 +10,8 @@ from articles.models.articles import (
     Byline,
     RelatedLink,
 )
+from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
+from articles.models.corrections import Correction
 from articles.models.people import (
     RESERVED_SECTION_SLUGS,
     Author,
@@ -24,6 +26,7 @@ from articles.models.photos import (
     photo_upload_to,
 )
 from articles.models.related import RelatedExclusion, RelatedIndexEntry
+from articles.models.scheduler import SchedulerHeartbeat
 from articles.models.tags import TagRedirect
 from articles.models.workflow import ArticleEvent, PendingChange
 
@@ -35,13 +38,18 @@ __all__ = [
     "ArticleRedirect",
     "Author",
     "Byline",
+    "ChecklistOverride",
+    "ChecklistRule",
+    "Correction",
     "PendingChange",
     "Photo",
     "PhotoCredit",
     "RelatedExclusion",
     "RelatedIndexEntry",
     "RelatedLink",
+    "SchedulerHeartbeat",
     "Section",
+    "SectionRule",
     "TagRedirect",
     "file_sha256",
     "photo_problems",

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from taggit.models import Tag
 
+from articles.body import with_library_text
 from articles.models import Article, Author, Byline, Photo, RelatedLink, Section
 from articles.sanitize import sanitize_html
 
@@ -101,9 +102,10 @@ class ArticleContent:
 
     def normalised(self) -> ArticleContent:
         """The content as it will be stored: clean body, unique tags and people,
-        and the hero photo's library caption and alt text where none are given."""
+        and the photos' library captions and alt text where none are given."""
         content = ArticleContent(**self.as_json())
-        content.body = sanitize_html(content.body)
+        # Each placed photo keeps the caption and alt text it has now.
+        content.body = with_library_text(sanitize_html(content.body))
         content.tags = _unique_tags(content.tags)
         content.authors = list(dict.fromkeys(content.authors))
         content.related = list(dict.fromkeys(content.related))
