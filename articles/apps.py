@@ -10,10 +10,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from articles.cache.generation import bump
         from articles.models import Photo
         from articles.photos.storage import delete_photo_files
         from articles.roles import sync_staff_flag
-        from articles.signals import article_event
+        from articles.signals import article_event, content_changed
         from articles.webhooks.delivery import on_article_event
 
         m2m_changed.connect(
@@ -28,3 +29,4 @@ class ArticlesConfig(AppConfig):
             dispatch_uid="articles.photo_files",
         )
         article_event.connect(on_article_event, dispatch_uid="articles.webhooks")
+        content_changed.connect(bump, dispatch_uid="articles.cache.bump")

@@ -98,6 +98,7 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     article_type = ContentType.objects.get_for_model(Article).pk
     article_ids = [pk for ct, pk in touched if ct == article_type]
     related.refresh_articles(article_ids)
+    announce_content_changed(Tag)
     return MergeResult(
         survivor=into, merged=[tag.name for tag in merged], articles=len(article_ids)
     )

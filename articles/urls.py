@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import corrections, views
+from articles.cache import public_page
 from articles.feeds import views as feeds
 
 app_name = "articles"
@@ -20,32 +21,32 @@ class UnicodeSlugConverter:
 
 register_converter(UnicodeSlugConverter, "uslug")
 
+
+def cached(name: str, route: str, view):
+    """A public page: cached for readers under the content generation."""
+    return path(route, public_page(view), name=name)
+
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("feeds/", feeds.LatestFeed(), name="feed"),
-    path("feeds/atom/", feeds.LatestAtomFeed(), name="atom_feed"),
-    path("feeds/sections/<slug:slug>/", feeds.SectionFeed(), name="section_feed"),
-    path(
-        "feeds/sections/<slug:slug>/atom/",
-        feeds.SectionAtomFeed(),
-        name="section_atom_feed",
+    cached("home", "", views.HomeView.as_view()),
+    cached("feed", "feeds/", feeds.LatestFeed()),
+    cached("atom_feed", "feeds/atom/", feeds.LatestAtomFeed()),
+    cached("section_feed", "feeds/sections/<slug:slug>/", feeds.SectionFeed()),
+    cached(
+        "section_atom_feed", "feeds/sections/<slug:slug>/atom/", feeds.SectionAtomFeed()
     ),
-    path("feeds/tags/<uslug:slug>/", feeds.TagFeed(), name="tag_feed"),
-    path("feeds/tags/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
-    path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
-    path(
-        "feeds/authors/<slug:slug>/atom/",
-        feeds.AuthorAtomFeed(),
-        name="author_atom_feed",
+    cached("tag_feed", "feeds/tags/<uslug:slug>/", feeds.TagFeed()),
+    cached("tag_atom_feed", "feeds/tags/<uslug:slug>/atom/", feeds.TagAtomFeed()),
+    cached("author_feed", "feeds/authors/<slug:slug>/", feeds.AuthorFeed()),
+    cached(
+        "author_atom_feed", "feeds/authors/<slug:slug>/atom/", feeds.AuthorAtomFeed()
     ),
-    path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
-    path("corrections/feed/", corrections.CorrectionsFeed(), name="corrections_feed"),
-    path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
-    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    cached("corrections", "corrections/", corrections.CorrectionsView.as_view()),
+    cached("corrections_feed", "corrections/feed/", corrections.CorrectionsFeed()),
+    cached("tag", "tags/<uslug:slug>/", views.TagView.as_view()),
+    cached("author", "authors/<slug:slug>/", views.AuthorView.as_view()),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("<slug:section>/", views.SectionView.as_view(), name="section"),
-    path(
-        "<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"
-    ),
+    cached("search", "search/", views.SearchView.as_view()),
+    cached("section", "<slug:section>/", views.SectionView.as_view()),
+    cached("detail", "<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view()),
 ]

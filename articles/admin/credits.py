@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
 
+from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import PhotoCredit
 from articles.photos.renditions import update_renditions
 
@@ -15,7 +16,7 @@ CREDIT_REFRESH_LIMIT = 25
 
 
 @admin.register(PhotoCredit)
-class PhotoCreditAdmin(admin.ModelAdmin):
+class PhotoCreditAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["line", "photographer", "agency", "distributor", "photo_count"]
     search_fields = ["photographer", "agency", "distributor"]
 

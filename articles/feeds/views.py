@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.body import render_body
 from articles.feeds.formats import NewsAtomFeed, NewsRssFeed
+from articles.listing import NEWEST_FIRST, newest_live_ids
 from articles.models import Article, Author, Section, TagRedirect
 from articles.photos.renditions import largest_jpeg
 
@@ -55,7 +56,14 @@ class ArticleFeed(Feed):
         return Article.objects.live().for_cards().prefetch_related("tags")
 
     def items(self, obj=None):
-        return self.articles(obj)[:FEED_SIZE]
+        # The newest rows along an index, whatever the size of the archive.
+        ids = newest_live_ids([self.articles(obj)], FEED_SIZE)
+        return (
+            Article.objects.filter(pk__in=ids)
+            .for_cards()
+            .prefetch_related("tags")
+            .order_by(*NEWEST_FIRST)[:FEED_SIZE]
+        )
 
     def item_title(self, item):
         return item.headline

@@ -13,6 +13,7 @@ from articles.photos.renditions import (
     update_renditions,
 )
 from articles.photos.validation import PreparedImage
+from articles.signals import announce_content_changed
 
 
 class DuplicatePicture(Exception):
@@ -64,6 +65,7 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                         raise
                     raise DuplicatePicture(taken) from None
                 written += update_renditions(photo)
+            announce_content_changed(Photo)
     except BaseException:
         delete_stored_files(written)
         raise
@@ -88,3 +90,4 @@ def delete_photo_files(photo: Photo) -> None:
     """Remove a deleted photo's file and renditions once the deletion commits."""
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_stored_files(names))
+    announce_content_changed(Photo)
