@@ -132,13 +132,22 @@ def scan_json(data) -> tuple[Counter, list[str]]:
     return signals, violations
 
 
+MEDIA_RSS = "{http://search.yahoo.com/mrss/}"
+
+
 def scan_xml(text: str) -> tuple[Counter, list[str]]:
     """Feeds and sitemaps: well-formed, and any HTML they carry is inert."""
     root = ElementTree.fromstring(text.encode())
     signals, violations = Counter(), []
     for element in root.iter():
         name = element.tag.rsplit("}", 1)[-1]
-        if name in {"description", "encoded", "summary", "content"} and element.text:
+        # Media RSS text says whether it is HTML; type="plain" is shown as text.
+        plain = element.tag.startswith(MEDIA_RSS) and element.get("type") == "plain"
+        if (
+            name in {"description", "encoded", "summary", "content"}
+            and element.text
+            and not plain
+        ):
             found, bad = scan_html(element.text)
             signals += found
             violations += bad

@@ -28,6 +28,9 @@ EXAMPLES = {
     "importer": 100,
 }
 READER_ANSWERS = {200, 301, 302, 404}
+# A query string with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS is refused
+# by Django itself with 400 Bad Request before any page reads it.
+QUERY_ANSWERS = READER_ANSWERS | {400}
 
 
 def examples(target):
@@ -81,7 +84,7 @@ def test_public_query_parameters_never_break_a_page(site, page, query, which):
     reader = Client()
     encoded_query = query if "%" in query[:3] else quote(query, safe="")
     response = reader.get(f"{path}?page={quote(page, safe='')}&q={encoded_query}")
-    assert response.status_code in READER_ANSWERS
+    assert response.status_code in QUERY_ANSWERS
 
 
 @examples("odd slugs")
