@@ -21,8 +21,10 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
-	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a task worker"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:

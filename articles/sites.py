@@ -11,11 +11,11 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/newsroom_index.html"
 
     def index(self, request, extra_context=None):
-        from articles.dashboard import desk_title, panels_for
+        from articles.dashboard import desk_title, panels_for, task_panels
 
         context = {
             "title": desk_title(request.user),
-            "panels": panels_for(request.user),
+            "panels": panels_for(request.user) + task_panels(request.user),
             "today": timezone.localdate(),
             **(extra_context or {}),
         }

@@ -12,6 +12,8 @@ import dj_database_url
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from newsroom.storage_url import storages_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "articles",
 ]
 
@@ -138,8 +143,33 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# Media: photos and their renditions. On the local disk by default; with
+# DJANGO_STORAGE_URL (s3://KEY:SECRET@BUCKET?endpoint_url=…&custom_domain=…) in
+# S3-compatible object storage through django-storages, and nothing on the disk.
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = storages_from_url(os.environ.get("DJANGO_STORAGE_URL", ""))
+
+# Background work (renditions, index refreshes, the scheduled sweep, cache
+# warming) runs on django-tasks: in the database by default (`manage.py
+# db_worker`), on Redis through RQ with NEWSROOM_TASK_BACKEND=redis (`manage.py
+# rqworker`), or at once in the caller with `immediate`.
+NEWSROOM_TASK_BACKEND = os.environ.get("NEWSROOM_TASK_BACKEND", "database")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": TASK_BACKENDS[NEWSROOM_TASK_BACKEND]}
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("NEWSROOM_TASK_REDIS_URL", "")
+        or REDIS_URL
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 600,
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,7 +208,8 @@ NEWSROOM_MAX_UPLOAD_BYTES = int(
 NEWSROOM_MAX_IMAGE_PIXELS = int(
     os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
 )
-NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "12"))
+NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
+DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from tests.factories import make_author, make_role_user
 
@@ -8,6 +9,8 @@ from tests.factories import make_author, make_role_user
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once in the caller unless a test asks for the queue.
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
     cache.clear()
     yield
     cache.clear()
@@ -23,3 +26,30 @@ def writer():
 @pytest.fixture
 def editor():
     return make_role_user("Editor", "editor")
+
+
+class TaskQueue:
+    """The database task queue and the real worker, emptying it in the test."""
+
+    def __init__(self, monkeypatch):
+        from django_tasks_db.management.commands import db_worker
+
+        # A worker drops stale connections between tasks; in a test the whole
+        # test is one open transaction on one connection, which must stay open.
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run_worker(self) -> None:
+        call_command(
+            "db_worker", batch=True, interval=0, reload=False, startup_delay=False
+        )
+
+    def results(self, **filters):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(**filters).order_by("enqueued_at")
+
+
+@pytest.fixture
+def task_queue(settings, monkeypatch):
+    settings.TASKS = {"default": settings.TASK_BACKENDS["database"]}
+    return TaskQueue(monkeypatch)

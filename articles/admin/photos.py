@@ -20,12 +20,9 @@ from articles.models import (
     PhotoCredit,
 )
 from articles.photos.forms import PhotoForm, PhotoUploadForm
-from articles.photos.renditions import picture_sources, smallest_url, update_renditions
+from articles.photos.renditions import picture_sources, smallest_url
 from articles.photos.storage import save_photo, save_photos
-
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
-CREDIT_REFRESH_LIMIT = 25
+from articles.tasks import renditions_later
 
 
 def licence_note(photo: Photo) -> str:
@@ -119,17 +116,9 @@ class PhotoCreditAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             return
-        photos = list(obj.photos.select_related("credit")[: CREDIT_REFRESH_LIMIT + 1])
-        if len(photos) > CREDIT_REFRESH_LIMIT:
-            self.message_user(
-                request,
-                "The photos with this credit get it in their files at the next "
-                "run of manage.py regenerate_renditions.",
-                messages.WARNING,
-            )
-            return
-        for photo in photos:
-            update_renditions(photo)
+        # Their renditions carry the credit in their metadata: remade in the
+        # background, the current ones served meanwhile.
+        renditions_later(obj.photos.values_list("pk", flat=True))
 
     @admin.display(description="Credit line")
     def line(self, credit):

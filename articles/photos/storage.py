@@ -4,8 +4,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from articles.models import Photo
-from articles.photos.renditions import delete_files, rendition_names, update_renditions
+from articles.photos.renditions import (
+    delete_files,
+    rendition_names,
+    renditions_are_current,
+)
 from articles.photos.validation import PreparedImage
+from articles.tasks import renditions_later
 
 
 def attach_image(photo: Photo, prepared: PreparedImage) -> str:
@@ -17,8 +22,9 @@ def attach_image(photo: Photo, prepared: PreparedImage) -> str:
 
 
 def save_photo(photo: Photo, prepared: PreparedImage | None = None) -> None:
-    """Save `photo` (with a new picture when `prepared` is given) and its
-    renditions, all or nothing: on any failure no new file is left behind."""
+    """Save `photo` (with a new picture when `prepared` is given), all or
+    nothing: on any failure no new file is left behind. Its renditions are made
+    by a background task; until they are ready pages show the stored file."""
     save_photos([(photo, prepared)])
 
 
@@ -35,7 +41,8 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                         replaced.append(photo.image.name)
                     written.append(attach_image(photo, prepared))
                 photo.save()
-                written += update_renditions(photo)
+                if not renditions_are_current(photo):
+                    renditions_later([photo])
     except BaseException:
         delete_files(storage, written)
         raise
