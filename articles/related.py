@@ -245,7 +245,12 @@ def refresh_for(article: Article) -> None:
 
 
 def refresh_articles(article_ids: Iterable[int]) -> int:
-    """Rebuild the index rows of the given articles; returns rows written."""
+    """Rebuild the index rows of the given articles; returns rows written.
+
+    The search index follows the same changes, so it is refreshed here too.
+    """
+    from articles import search
+
     article_ids = list(article_ids)
     written = 0
     for start in range(0, len(article_ids), REBUILD_BATCH):
@@ -253,6 +258,7 @@ def refresh_articles(article_ids: Iterable[int]) -> int:
         with transaction.atomic():
             RelatedIndexEntry.objects.filter(article_id__in=chunk).delete()
             written += _index(Article.objects.filter(pk__in=chunk))
+    search.refresh(article_ids)
     return written
 
 

@@ -190,6 +190,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# The language of the search index: a PostgreSQL text search configuration
+# (english, simple, german, …); on SQLite, english stems words, others do not.
+NEWSROOM_SEARCH_LANGUAGE = os.environ.get("NEWSROOM_SEARCH_LANGUAGE", "english")
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.

@@ -24,6 +24,7 @@ from articles.models.photos import (
     photo_upload_to,
 )
 from articles.models.related import RelatedExclusion, RelatedIndexEntry
+from articles.models.search import SearchEntry
 from articles.models.tags import TagRedirect
 from articles.models.workflow import ArticleEvent, PendingChange
 
@@ -41,6 +42,7 @@ __all__ = [
     "RelatedExclusion",
     "RelatedIndexEntry",
     "RelatedLink",
+    "SearchEntry",
     "Section",
     "TagRedirect",
     "file_sha256",
