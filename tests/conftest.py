@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -53,3 +55,24 @@ class TaskQueue:
 def task_queue(settings, monkeypatch):
     settings.TASKS = {"default": settings.TASK_BACKENDS["database"]}
     return TaskQueue(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from tests.object_storage import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(s3_server, settings):
+    """Media in a fresh bucket of the S3 server; MEDIA_ROOT must stay empty."""
+    from newsroom.storage_url import storages_from_url
+
+    bucket = f"media-{uuid.uuid4().hex[:16]}"
+    s3_server.create_public_bucket(bucket)
+    settings.STORAGES = storages_from_url(s3_server.storage_url(bucket))
+    s3_server.bucket = bucket
+    return s3_server
