@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.routers.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +93,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+
+# Read replicas (PostgreSQL streaming replicas): public page reads go to them,
+# see newsroom/routers.py. A comma-separated list of database URLs.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing when two requests (or two
