@@ -34,7 +34,9 @@ rebuilds it all.
 """
 
 import math
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -239,9 +241,35 @@ def refresh_for(article: Article) -> None:
     """Bring the index in step with one article's status, time, section and tags.
 
     Call after saving an article whose status, publication time, section or tags
-    changed (the workflow's transitions, the admin, the importer).
+    changed (the workflow's transitions, the admin, the importer). Inside
+    `refreshing_together()` the refresh waits for the end of the block.
     """
+    pending = getattr(_waiting, "ids", None)
+    if pending is not None:
+        pending.add(article.pk)
+        return
     refresh_articles([article.pk])
+
+
+# Per thread: the ids a `refreshing_together()` block is collecting.
+_waiting = threading.local()
+
+
+@contextmanager
+def refreshing_together():
+    """Refresh the index once, in batches, for every article changed in the block
+    (an import of thousands of stories), instead of once per article."""
+    outer = getattr(_waiting, "ids", None)
+    _waiting.ids = set()
+    try:
+        yield
+        ids = sorted(_waiting.ids)
+    finally:
+        _waiting.ids = outer
+    if outer is not None:
+        outer.update(ids)
+    else:
+        refresh_articles(ids)
 
 
 def refresh_articles(article_ids: Iterable[int]) -> int:
