@@ -191,3 +191,23 @@ def test_a_credit_correction_remakes_every_photo_in_the_background(task_queue, c
         assert photo.renditions.get("jpeg")
     with photos[0].image.storage.open(photos[0].renditions["jpeg"][0]["name"]) as f:
         assert "Agence" in Image.open(f).info["xmp"].decode()
+
+
+def test_a_large_tag_merge_reindexes_in_the_background(task_queue, client, monkeypatch):
+    from taggit.models import Tag
+
+    from articles import tags
+    from articles.models import RelatedIndexEntry
+
+    monkeypatch.setattr(tags, "REFRESH_AT_ONCE", 2)
+    articles = [make_article(tags=["Gwangzhou"]) for _ in range(3)]
+    keep = Tag.objects.create(name="Guangzhou")
+    tags.merge_tags([Tag.objects.get(name="Gwangzhou")], into=keep)
+    assert not RelatedIndexEntry.objects.filter(tag=keep).exists()
+    refresh = task_queue.results(task_path="articles.tasks.refresh_related").get()
+    assert refresh.args_kwargs["args"] == [sorted(a.pk for a in articles)]
+
+    task_queue.run_worker()
+    assert RelatedIndexEntry.objects.filter(tag=keep).count() == 3
+    found = client.get("/search/", {"q": "guangzhou"}).context["articles"]
+    assert {a.pk for a in found} == {a.pk for a in articles}
