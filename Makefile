@@ -64,6 +64,9 @@ lock: install
 # photo_weight: bytes a phone downloads for article images versus the originals.
 # related_bench: related stories, tag pages and the admin list at 1k, 10k and 100k
 # articles, in a database of its own (SQLite; PostgreSQL when DATABASE_URL is set).
+# scale_bench: import of 10,000 stories, renditions by the worker, search and list
+# pages at 100,000 articles (SCALE_BENCH_ARGS="--import-sizes 10000,100000").
 bench: install
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
+	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
