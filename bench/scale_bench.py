@@ -91,11 +91,13 @@ def bench_import(sizes: list[int], pictures: int) -> list[str]:
     for size in sizes:
         folder = RESULTS / f"archive-{size}"
         archive = write_archive(folder, stories=size, pictures=pictures)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         call_command(
             "import_articles", str(archive), stdout=io.StringIO(), stderr=sys.stderr
         )
         imported = time.perf_counter() - start
+        # On a shared machine the wall time counts other work too; CPU time not.
+        import_cpu = time.process_time() - cpu
         start = time.perf_counter()
         run_worker()
         rendered = time.perf_counter() - start
@@ -119,7 +121,7 @@ def bench_import(sizes: list[int], pictures: int) -> list[str]:
         worker.wait()
         rows.append(
             f"| {size:,} | {pictures} | {imported:.0f} s ({imported / 60:.1f} min) "
-            f"| {size / imported:.0f} | {rendered:.0f} s "
+            f"| {import_cpu:.0f} s | {size / imported:.0f} | {rendered:.0f} s "
             f"({rendered / pictures:.2f} s per picture) | {ready:.2f} s |\n"
         )
     return rows
@@ -229,9 +231,9 @@ def main() -> None:
     page_rows = phase("pages", args.search_size, args) if args.search_size else []
     table = (
         f"Import on {vendor}\n\n"
-        "| stories | pictures | import_articles | stories/s | renditions by the "
-        "worker | one upload to renditions ready |\n"
-        "| ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        "| stories | pictures | import_articles | its CPU time | stories/s | "
+        "renditions by the worker | one upload to renditions ready |\n"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         + "".join(import_rows)
         + f"\nPages on {vendor} at {args.search_size:,} articles, "
         f"{args.tags:,} tags\n\n"
