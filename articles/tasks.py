@@ -7,7 +7,8 @@ task whose object has gone does no harm. Failures are retried with back-off
 (`articles.background.queue.RETRY_DELAYS`) and recorded for the admin.
 
 Workers: `manage.py db_worker` for the database backend (the default),
-`manage.py rqworker default --with-scheduler` for NEWSROOM_TASK_BACKEND=redis.
+`manage.py rqworker default --with-scheduler --job-class django_tasks_rq.Job`
+for NEWSROOM_TASK_BACKEND=redis.
 """
 
 from django.conf import settings

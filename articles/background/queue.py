@@ -69,7 +69,9 @@ def background_task(*, attempts: int = ATTEMPTS, priority: int = 0):
                 enqueue(retry, *args, attempt=attempt + 1, **kwargs)
                 raise
 
-        the_task = task(priority=priority)(run)
+        # RQ has no priorities: there the queue is first come, first served.
+        ordered = task_backends["default"].supports_priority
+        the_task = task(priority=priority)(run) if ordered else task(run)
         return the_task
 
     return decorate
