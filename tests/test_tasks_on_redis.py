@@ -21,7 +21,8 @@ from articles.photos.validation import prepare_image
 from tests.factories import photo_bytes, upload
 
 call_command("migrate", verbosity=0)
-photo = Photo(alt_text="x", caption="x", credit=PhotoCredit.objects.for_parts(agency="AP"))
+credit = PhotoCredit.objects.for_parts(agency="AP")
+photo = Photo(alt_text="x", caption="x", credit=credit)
 with transaction.atomic():
     save_photo(photo, prepare_image(upload(photo_bytes(1600, 1000)), "p.jpg"))
 print(Photo.objects.get().renditions)
