@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from articles import workflow
+from articles.health import scheduler_state
 from articles.models import Article, ArticleEvent, Photo
 
 ROWS = 10
@@ -55,6 +56,13 @@ def desk_title(user) -> str:
     return "Your desk"
 
 
+def scheduler_for(user) -> dict | None:
+    """The scheduler's last run and what is overdue, for editors' desks."""
+    if not workflow.is_editor(user):
+        return None
+    return scheduler_state()
+
+
 def panels_for(user) -> list[Panel]:
     """The dashboard panels for `user`: their own work, and the desk's for editors.
 
@@ -90,6 +98,14 @@ def panels_for(user) -> list[Panel]:
                 "Waiting for review",
                 desk.filter(status=Article.Status.IN_REVIEW).order_by("edited_at"),
                 "Nothing is waiting for review.",
+            )
+        )
+        panels.append(
+            _panel(
+                "embargoed",
+                "Under embargo",
+                desk.filter(embargo_until__gt=now).order_by("embargo_until"),
+                "Nothing is under embargo.",
             )
         )
     panels += [

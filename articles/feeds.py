@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Byline, TagRedirect
@@ -42,7 +43,8 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.standfirst
+        # Feed readers render a description as HTML; the standfirst is plain text.
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -80,7 +82,8 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", args=[obj.slug])
 
     def description(self, obj=None):
-        return f"The latest articles tagged “{obj.name}”."
+        # Read as HTML by feed readers, like item descriptions.
+        return f"The latest articles tagged “{escape(obj.name)}”."
 
     def articles(self, obj=None):
         return super().articles(obj).filter(tags=obj)

@@ -1,9 +1,11 @@
 """The allow-list for article bodies: what an editor or an import may put on a page.
 
 Whatever the browser or an import sends, only this survives. A photo from the
-library is kept as a reference, in exactly one form: `<figure data-photo="12"></figure>`
-(the id of a Photo, nothing inside), which the article page replaces with the photo,
-its caption and credit (see articles/body.py).
+library is kept as a reference, in exactly one form:
+`<figure data-photo="12" data-caption="…" data-alt="…"></figure>` (the id of a
+Photo and this story's caption and alt text for it, each optional, nothing inside),
+which the article page replaces with the photo, its caption and credit (see
+articles/body.py).
 """
 
 import re
@@ -45,8 +47,10 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start"},
-    "figure": {"data-photo"},
+    "figure": {"data-photo", "data-caption", "data-alt"},
 }
+# This use of the photo's caption and alt text, in the order they are written.
+PHOTO_TEXT_ATTRIBUTES = ("data-caption", "data-alt")
 URL_SCHEMES = {"http", "https", "mailto"}
 
 PHOTO_ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -56,6 +60,8 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "data-photo":
         value = value.strip()
         return value if PHOTO_ID.fullmatch(value) else None
+    if attribute in PHOTO_TEXT_ATTRIBUTES:
+        return value  # even empty: this story chose to print no caption
     return value if value.strip() else None
 
 
@@ -74,16 +80,38 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     cleaned = _cleaner.clean(html).strip()
-    if "data-photo" in cleaned:
+    if "<figure" in cleaned:
         cleaned = _empty_photo_figures(cleaned)
     return cleaned
+
+
+def photo_figure(photo_id, caption: str | None, alt_text: str | None) -> str:
+    """A photo reference as stored; None leaves the text to the library's."""
+    html = f'<figure data-photo="{photo_id}"'
+    for attribute, value in zip(
+        PHOTO_TEXT_ATTRIBUTES, (caption, alt_text), strict=True
+    ):
+        if value is not None:
+            html += f' {attribute}="{escape_attribute(value)}"'
+    return html + "></figure>"
+
+
+def escape_attribute(value: str) -> str:
+    """Escape as nh3 and browsers do, so that a clean body stays unchanged."""
+    return (
+        value.replace("&", "&amp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
 
 
 class _PhotoFigureEmptier(HTMLParser):
     """Re-emits clean HTML with nothing inside `<figure data-photo>` elements.
 
-    The photo's image, caption and credit come from the library when the page is
-    rendered, so anything sent inside the figure is dropped. The input is nh3's
+    The photo's image and credit come from the library when the page is
+    rendered, its caption and alt text from the figure's attributes, so anything
+    sent inside the figure is dropped. The input is nh3's
     output (well-formed, attributes quoted), which the standard library parser
     reads exactly; a full HTML tree library would add a dependency for this one
     pass.
@@ -99,9 +127,16 @@ class _PhotoFigureEmptier(HTMLParser):
             if tag == "figure":
                 self.inside += 1
             return
-        if tag == "figure" and dict(attrs).get("data-photo"):
-            self.parts.append(f'<figure data-photo="{dict(attrs)["data-photo"]}">')
+        attributes = dict(attrs)
+        if tag == "figure" and attributes.get("data-photo"):
+            figure = photo_figure(
+                attributes["data-photo"],
+                *(attributes.get(name) for name in PHOTO_TEXT_ATTRIBUTES),
+            )
+            self.parts.append(figure.removesuffix("</figure>"))
             self.inside = 1
+        elif tag == "figure":
+            self.parts.append("<figure>")  # a photo's text without the photo goes
         else:
             self.parts.append(self.get_starttag_text())
 

@@ -27,14 +27,13 @@ def _party(name: str, *, person: bool) -> dict:
     return {"@type": "Person" if person else "Organization", "name": name}
 
 
-def image_object(photo: Photo, absolute, caption: str = "") -> dict:
-    """A schema.org ImageObject carrying the credit exactly as printed."""
+def image_object(photo: Photo, absolute, caption: str = "") -> dict | None:
+    """A schema.org ImageObject carrying the credit exactly as printed; None
+    for a photo without renditions (readers never get an original)."""
     largest = largest_jpeg(photo)
-    url, width, height = (
-        (largest["url"], largest["width"], largest["height"])
-        if largest
-        else (photo.image.url, photo.width, photo.height)
-    )
+    if not largest:
+        return None
+    url, width, height = largest["url"], largest["width"], largest["height"]
     data = {
         "@type": "ImageObject",
         "url": absolute(url),
@@ -60,7 +59,6 @@ def image_object(photo: Photo, absolute, caption: str = "") -> dict:
 def news_article(article: Article, request) -> dict:
     absolute = request.build_absolute_uri
     url = absolute(article.get_absolute_url())
-    modified = max(filter(None, [article.updated_at, article.publish_at]), default=None)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -68,7 +66,7 @@ def news_article(article: Article, request) -> dict:
         "url": url,
         "headline": article.headline,
         "datePublished": article.publish_at,
-        "dateModified": modified,
+        "dateModified": article.modified_at,
         "articleSection": article.section.name,
         "author": [
             {
@@ -87,6 +85,17 @@ def news_article(article: Article, request) -> dict:
     if article.standfirst:
         data["description"] = article.standfirst
     photo = article.public_hero_photo
-    if photo:
-        data["image"] = [image_object(photo, absolute, article.hero_photo_caption)]
+    image = photo and image_object(photo, absolute, article.hero_photo_caption)
+    if image:
+        data["image"] = [image]
+    corrections = [c for c in article.shown_corrections if not c.is_withdrawn]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.published_at,
+            }
+            for correction in corrections
+        ]
     return data

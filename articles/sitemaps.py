@@ -18,7 +18,7 @@ class ArticleSitemap(Sitemap):
         return Article.objects.live().select_related("section").order_by("-publish_at")
 
     def lastmod(self, article):
-        return article.updated_at or article.publish_at
+        return article.modified_at
 
 
 class SectionSitemap(Sitemap):

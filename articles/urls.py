@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import corrections, feeds, views
 
 app_name = "articles"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/tags/<slug:slug>/", feeds.TagFeed(), name="tag_feed"),
+    path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/feed/", corrections.CorrectionsFeed(), name="corrections_feed"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),

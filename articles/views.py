@@ -143,14 +143,29 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
         return render_article(request, article)
 
     def not_live(self, request, slug):
-        """Editors preview unpublished articles here; old paths redirect."""
+        """Editors preview unpublished articles here; old paths redirect; a
+        taken-down article is gone from every address it had, for everyone."""
         article = Article.objects.filter(slug=slug).first()
+        moved = (
+            ArticleRedirect.objects.filter(old_path=request.path)
+            .select_related("article")
+            .first()
+        )
+        known = article or (moved.article if moved else None)
+        if known is not None and known.is_taken_down:
+            return gone(request)
         if article and request.user.has_perm("articles.edit_any_article"):
             return render_article(request, article, preview=True)
-        moved = ArticleRedirect.objects.filter(old_path=request.path).first()
         if moved and moved.article.is_live():
             return redirect(moved.article, permanent=True)
         raise Http404("No live article here.")
+
+
+def gone(request):
+    """410 Gone: the article was taken down. Nothing of it is shown."""
+    response = TemplateResponse(request, "articles/gone.html", status=410)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def render_article(request, article: Article, *, preview: bool = False):
@@ -185,6 +200,8 @@ def shared_preview(request, token):
     article = article_for_token(token)
     if article is None:
         raise Http404("This preview link is not valid or has expired.")
+    if article.is_taken_down:
+        return gone(request)
     return render_article(request, article, preview=True)
 
 

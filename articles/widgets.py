@@ -4,7 +4,11 @@ from types import SimpleNamespace
 
 from django import forms
 from django.urls import reverse_lazy
+from taggit.forms import TagField
+from taggit.models import Tag
 from taggit.utils import edit_string_for_tags, parse_tags
+
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def select2_media(script: str) -> forms.Media:
@@ -71,7 +75,29 @@ class TagAutocompleteWidget(forms.SelectMultiple):
 
     def value_from_datadict(self, data, files, name):
         if hasattr(data, "getlist"):
-            names = [n.strip() for n in data.getlist(name) if n.strip()]
-        else:
-            names = self.names(data.get(name))
+            # One value per tag, as typed: TagNamesField keeps quotes and commas.
+            return [n.strip() for n in data.getlist(name) if n.strip()]
+        names = self.names(data.get(name))
         return edit_string_for_tags([SimpleNamespace(name=n) for n in names])
+
+
+class TagNamesField(TagField):
+    """Tag names one per value, so a name may contain quotes or commas.
+
+    taggit's own field parses one string, where a name with a double quote
+    cannot be written: "Say "no"" came back as several tags.
+    """
+
+    def clean(self, value):
+        if not isinstance(value, list):
+            return super().clean(value)
+        names = list(dict.fromkeys(value))
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"])
+        too_long = [name for name in names if len(name) > TAG_NAME_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"A tag name has at most {TAG_NAME_MAX_LENGTH} characters; "
+                f"“{too_long[0][:40]}…” is longer."
+            )
+        return names

@@ -1,10 +1,12 @@
 """How many bytes of pictures a reader's browser downloads for an article page.
 
 Runs every demo photo (and a 12-megapixel phone-sized picture) through the same
-upload and rendition code as the admin, then picks from the hero's srcset the
-way browsers do: the smallest candidate at least as wide as the slot (from the
+upload and rendition code as the admin, then picks from the srcset the way
+browsers do: the smallest candidate at least as wide as the slot (from the
 template's `sizes`) times the device pixel ratio. Prints bytes per viewport
-against the original file. No database is needed.
+against the original file, for the hero, for photos placed in the body (which
+share the hero's slot and `sizes`), for a whole page with a hero and two inline
+photos, and for the body editor's thumbnails. No database is needed.
 
     .venv/bin/python bench/photo_weight.py
 """
@@ -41,9 +43,12 @@ VIEWPORTS = [(390, 1), (390, 3), (768, 2), (1440, 1), (1440, 2)]
 
 
 def hero_slot(viewport: int) -> float:
-    """The hero's width in CSS px, as its `sizes` attribute says:
-    "(min-width: 752px) 720px, calc(100vw - 2rem)"."""
+    """The width in CSS px of the hero and of inline photos, as their `sizes`
+    attribute says: "(min-width: 752px) 720px, calc(100vw - 2rem)"."""
     return 720 if viewport >= 752 else viewport - 32
+
+
+INLINE_PER_PAGE = 2
 
 
 def pick(candidates: list[tuple[int, int, bytes]], needed: float):
@@ -83,7 +88,50 @@ def measure(name: str, data: bytes) -> dict:
         webp = pick(made["webp"], needed)
         jpeg = pick(made["jpeg"], needed)
         row[(viewport, dpr)] = (webp[0], len(webp[2]), len(jpeg[2]))
+    row["thumbnail"] = len(made["jpeg"][0][2])
     return row
+
+
+def inline_table(demo: list[dict], phone_row: dict) -> str:
+    """Photos placed in the body: served as the original file before, as a
+    rendition from the srcset now; and a page with a hero and two of them."""
+    pages = [demo[i : i + 1 + INLINE_PER_PAGE] for i in range(0, len(demo), 3)]
+    pages = [page for page in pages if len(page) == 1 + INLINE_PER_PAGE]
+    lines = [
+        f"Inline photos (same slot and sizes as the hero), WebP from srcset vs the "
+        f"original file they were served as before; page = hero + "
+        f"{INLINE_PER_PAGE} inline photos, median over {len(pages)} pages of demo "
+        "photos",
+        "",
+        f"{'':34} {'original':>10} "
+        + " ".join(f"{f'{v}px@{d}x':>16}" for v, d in VIEWPORTS),
+    ]
+    cells = " ".join(
+        f"{statistics.median(r[k][1] for r in demo):>16,.0f}" for k in VIEWPORTS
+    )
+    before = statistics.median(r["original"] for r in demo)
+    lines.append(f"{'one inline photo (median)':34} {before:>10,.0f} {cells}")
+    cells = " ".join(f"{phone_row[k][1]:>16,}" for k in VIEWPORTS)
+    lines.append(f"{'one inline phone photo':34} {phone_row['original']:>10,} {cells}")
+    before_page = statistics.median(
+        page[0][VIEWPORTS[0]][1] + sum(r["original"] for r in page[1:])
+        for page in pages
+    )
+    cells = " ".join(
+        f"{statistics.median(sum(r[k][1] for r in page) for page in pages):>16,.0f}"
+        for k in VIEWPORTS
+    )
+    lines.append(f"{'page: hero + inline (median)':34} {'':>10} {cells}")
+    lines.append(
+        f"the same page before, 390px@1x (hero from srcset, inline photos as "
+        f"originals): {before_page:,.0f} B"
+    )
+    thumbs = statistics.median(r["thumbnail"] for r in demo)
+    lines.append(
+        f"editor thumbnail (smallest JPEG rendition, 320 px): median {thumbs:,.0f} B "
+        f"vs the original {statistics.median(r['original'] for r in demo):,.0f} B"
+    )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -118,6 +166,7 @@ def main() -> None:
         f"{statistics.median(r['seconds'] for r in demo) * 1000:.0f} ms (1600×900), "
         f"{phone['seconds'] * 1000:.0f} ms ({phone['size']})"
     )
+    lines += ["", inline_table(demo, phone)]
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench-results"

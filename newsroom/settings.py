@@ -6,12 +6,19 @@ variables (see README.md, "Configuration").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from newsroom.security import (
+    DEVELOPMENT_SECRET_KEY,
+    media_origin,
+    require_production_settings,
+)
 from newsroom.storage_url import storages_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,10 +39,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-local-development-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+# Local hosts are a development default only: production names its hosts.
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if not DEBUG:
+    require_production_settings(secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -55,17 +65,31 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "articles",
+    # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "articles.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaMiddleware",
+    # Security: sets Content-Security-Policy on every response, cached ones too.
+    "articles.security.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security: second factor, right after the user is known.
+    "django_otp.middleware.OTPMiddleware",
+    "articles.security.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security: turns a lock-out into its page; stays last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -162,6 +186,11 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 # S3-compatible object storage through django-storages, and nothing on the disk.
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Photos as uploaded, kept apart from MEDIA_ROOT so that no public address serves
+# them: readers only ever get renditions (MEDIA_ROOT/renditions/).
+NEWSROOM_PHOTO_ORIGINALS_ROOT = Path(
+    os.environ.get("NEWSROOM_PHOTO_ORIGINALS_ROOT", BASE_DIR / "photo-originals")
+)
 STORAGES = storages_from_url(os.environ.get("DJANGO_STORAGE_URL", ""))
 
 # Background work (renditions, index refreshes, the scheduled sweep, cache
@@ -197,7 +226,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/admin/photo-embed.js")],
         "extensions": {
             "ArticleBody": html_tags([]),
-            "PhotoEmbed": html_tags(["figure"], {"figure": ["data-photo"]}),
+            "PhotoEmbed": html_tags(
+                ["figure"], {"figure": ["data-photo", "data-caption", "data-alt"]}
+            ),
         },
     }
 ]
@@ -227,9 +258,74 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(
 NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
+
+# --- Security (see SECURITY.md) ------------------------------------------------
+# Headers. No inline script and no eval anywhere: public pages run no script, and
+# the admin's only inline element, the rich-text editor's import map, is allowed by
+# its hash (articles/security/csp.py). Uploads may come from another origin.
+MEDIA_ORIGIN = media_origin(MEDIA_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Sessions: one row per login, carrying its user, so that "log out everywhere" can
+# end them all; a session ends after NEWSROOM_SESSION_IDLE_SECONDS without a request.
+SESSION_ENGINE = "articles.security.sessions"
+SESSION_COOKIE_AGE = int(os.environ.get("NEWSROOM_SESSION_IDLE_SECONDS", "3600"))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login lock-outs (django-axes): a username, or an address, is locked for
+# NEWSROOM_LOGIN_LOCKOUT_MINUTES after NEWSROOM_LOGIN_FAILURE_LIMIT failures at the
+# admin login, the password-reset form or the set-password form.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("NEWSROOM_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = "articles.security.lockout.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "articles.security.lockout.lockout_page"
+AXES_CLIENT_IP_CALLABLE = "articles.security.lockout.client_ip"
+# Kept out of the failure records shown in the admin (passwords always are).
+AXES_SENSITIVE_PARAMETERS = [
+    "code",
+    "new_password1",
+    "new_password2",
+    "csrfmiddlewaretoken",
+]
+# Proxies in front of the app that append to X-Forwarded-For (0: none, trust
+# REMOTE_ADDR); the client is the address that many hops from the right.
+NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor sign-in (django-otp, TOTP apps and recovery codes).
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+NEWSROOM_RECOVERY_CODE_COUNT = 10
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)

@@ -4,17 +4,14 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles import accounts, views
+from articles import health, views
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("admin/account/", include("articles.security.urls")),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("articles.security.account_urls")),
+    path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),

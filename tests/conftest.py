@@ -1,15 +1,17 @@
+import json
 import uuid
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import make_author, make_role_user
+from tests.factories import jpeg_bytes, make_author, make_role_user
 
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSROOM_PHOTO_ORIGINALS_ROOT = tmp_path / "photo-originals"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run at once in the caller unless a test asks for the queue.
     settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
@@ -74,5 +76,36 @@ def object_storage(s3_server, settings):
     bucket = f"media-{uuid.uuid4().hex[:16]}"
     s3_server.create_public_bucket(bucket)
     settings.STORAGES = storages_from_url(s3_server.storage_url(bucket))
+    # Photo.image takes its storage when the models load, from the settings the
+    # site starts with; here the settings change later, so it is given anew.
+    from django.core.files.storage import storages
+
+    from articles.models import Photo
+
+    field = Photo._meta.get_field("image")
+    started_with = field.storage
+    field.storage = storages["photo_originals"]
     s3_server.bucket = bucket
-    return s3_server
+    yield s3_server
+    field.storage = started_with
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Writes an interchange file (and pictures for its hero photos) to import."""
+
+    def write(articles, name="articles.json"):
+        folder = tmp_path / "import"
+        (folder / "photos").mkdir(parents=True, exist_ok=True)
+        for index, article in enumerate(articles):
+            photo = article.get("hero_photo")
+            if isinstance(photo, dict) and "file" in photo:
+                target = folder / photo["file"]
+                if not target.exists() and "missing" not in target.name:
+                    target.write_bytes(jpeg_bytes(color=(index * 40 % 256, 90, 120)))
+        path = folder / name
+        document = {"format": "newsroom-articles", "version": 1, "articles": articles}
+        path.write_text(json.dumps(document))
+        return path
+
+    return write

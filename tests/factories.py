@@ -12,13 +12,14 @@ from PIL import ExifTags, Image
 
 from articles import related
 from articles.models import Article, Author, Byline, Photo, PhotoCredit, Section
+from articles.photos.renditions import update_renditions
 from articles.photos.storage import save_photo
 from articles.photos.validation import prepare_image
 
 _counter = itertools.count(1)
 
 
-def jpeg_bytes(width=64, height=36, color=(40, 90, 160)) -> bytes:
+def jpeg_bytes(width=800, height=450, color=(40, 90, 160)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "JPEG")
     return buffer.getvalue()
@@ -98,7 +99,7 @@ def make_author(**over) -> Author:
     return Author.objects.create(**fields)
 
 
-def make_photo(credit=None, **over) -> Photo:
+def make_photo(credit=None, renditions=True, **over) -> Photo:
     n = next(_counter)
     color = (n * 37 % 256, n * 91 % 256, n * 53 % 256)
     fields = {
@@ -108,7 +109,11 @@ def make_photo(credit=None, **over) -> Photo:
         "credit": credit,
         **over,
     }
-    return Photo.objects.create(**fields)
+    photo = Photo.objects.create(**fields)
+    # Readers only ever get renditions, so a library photo has them.
+    if renditions:
+        update_renditions(photo)
+    return photo
 
 
 def make_rendered_photo(data=None, name="picture.jpg", **over) -> Photo:

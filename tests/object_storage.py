@@ -58,7 +58,7 @@ class S3Server:
         )
 
     def create_public_bucket(self, bucket: str) -> None:
-        """A bucket whose objects anyone may read, as media behind a CDN are."""
+        """A bucket whose renditions anyone may read (originals stay private)."""
         client = self.client()
         client.create_bucket(Bucket=bucket)
         policy = {
@@ -68,7 +68,7 @@ class S3Server:
                     "Effect": "Allow",
                     "Principal": "*",
                     "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                    "Resource": f"arn:aws:s3:::{bucket}/renditions/*",
                 }
             ],
         }

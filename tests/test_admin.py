@@ -123,7 +123,9 @@ def test_photo_list_shows_thumbnail_and_credit(admin_client):
     )
     html = admin_client.get(reverse("admin:articles_photo_changelist")).content.decode()
     assert "Photo: Feng Fei / Imaginechina via AFP" in html
-    assert '<img src="/media/photos/' in html
+    # The thumbnail is a rendition: originals have no public address.
+    assert '<img src="/media/renditions/' in html
+    assert "/media/photos/" not in html
 
 
 def test_tag_autocomplete_suggests_existing_tags(admin_client):

@@ -1,11 +1,20 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from articles.body import photo_ids, render_body
+from articles.body import inline_photos, photo_ids, render_body, with_library_text
+from articles.models import Photo
+from articles.photos.renditions import rendition_names
 from articles.sanitize import sanitize_html
-from tests.factories import make_article, make_credit, make_photo, make_section
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_photo,
+    make_rendered_photo,
+    make_section,
+)
 
 # What the body editor produces for every kind of content it offers.
 EDITOR_OUTPUT = (
@@ -109,8 +118,8 @@ def test_inline_photo_renders_with_image_alt_caption_and_credit():
     )
     assert html.startswith('<p>Before.</p><figure class="inline-photo">')
     assert html.endswith("</figure>\n<p>After.</p>")
-    assert f'<img src="{photo.image.url}" alt="Robots on a factory floor"' in html
-    assert 'width="64" height="36"' in html
+    assert 'alt="Robots on a factory floor"' in html
+    assert 'width="800" height="450"' in html
     assert "A robot line &lt;b&gt;in&lt;/b&gt; Changsha." in html
     assert "Photo: Feng Fei / Imaginechina via AFP." in html
     assert 'data-photo="' not in html
@@ -161,3 +170,120 @@ def test_article_page_shows_inline_photos_where_the_writer_put_them(client):
     assert order == sorted(order)
     assert "Photo: AFP." in body
     assert "articles/article-body.css" in html
+
+
+def test_sanitiser_keeps_each_uses_caption_and_alt_text_escaped():
+    sent = (
+        '<figure data-alt=\'Pupils &amp; "robots" <b>\' data-photo="12" '
+        'data-caption="Changsha, <script>alert(1)</script>" onclick="x()">'
+        "<figcaption>ignored</figcaption></figure>"
+        '<figure data-photo="13" data-caption=""></figure>'
+    )
+    kept = (
+        '<figure data-photo="12" data-caption="Changsha, &lt;script&gt;alert(1)'
+        '&lt;/script&gt;" data-alt="Pupils &amp; &quot;robots&quot; &lt;b&gt;">'
+        '</figure><figure data-photo="13" data-caption=""></figure>'
+    )
+    assert sanitize_html(sent) == kept
+    assert sanitize_html(kept) == kept
+    assert inline_photos(kept) == [
+        (12, "Changsha, <script>alert(1)</script>", 'Pupils & "robots" <b>'),
+        (13, "", None),
+    ]
+    assert photo_ids(kept) == [12, 13]
+
+
+def test_a_photos_text_without_the_photo_is_dropped():
+    assert sanitize_html('<figure data-caption="x" data-alt="y"></figure>') == (
+        "<figure></figure>"
+    )
+
+
+@pytest.mark.django_db
+def test_inline_photo_shows_this_storys_caption_and_alt_text():
+    photo = make_photo(
+        caption="Library caption",
+        alt_text="Library alt",
+        credit=make_credit(distributor="AFP"),
+    )
+    html = render_body(
+        f'<figure data-photo="{photo.pk}" data-caption="Pupils &lt;b&gt; at work" '
+        f'data-alt="Two pupils and a robot"></figure>'
+        f'<figure data-photo="{photo.pk}" data-caption=""></figure>'
+        f'<figure data-photo="{photo.pk}"></figure>'
+    )
+    first, second, third = html.split("</figure>")[:3]
+    assert "Pupils &lt;b&gt; at work" in first and 'alt="Two pupils and a robot"' in (
+        first
+    )
+    assert "Library caption" not in first
+    # An empty caption for this use prints none, but keeps the credit.
+    assert "inline-photo__caption" not in second and "Photo: AFP." in second
+    assert 'alt="Library alt"' in second
+    # A body from before per-use text shows the library's.
+    assert "Library caption" in third and 'alt="Library alt"' in third
+
+
+@pytest.mark.django_db
+def test_library_text_is_written_into_figures_that_have_none():
+    photo = make_photo(caption='Say "cheese" & smile', alt_text="A smile")
+    body = (
+        f'<figure data-photo="{photo.pk}"></figure>'
+        f'<figure data-photo="{photo.pk}" data-caption="Own"></figure>'
+        '<figure data-photo="999999"></figure>'
+    )
+    filled = with_library_text(body)
+    assert filled == (
+        f'<figure data-photo="{photo.pk}" data-caption="Say &quot;cheese&quot; '
+        f'&amp; smile" data-alt="A smile"></figure>'
+        f'<figure data-photo="{photo.pk}" data-caption="Own" data-alt="A smile">'
+        '</figure><figure data-photo="999999"></figure>'
+    )
+    assert sanitize_html(filled) == filled
+
+
+@pytest.mark.django_db
+def test_two_stories_keep_their_own_caption_when_the_library_changes(client):
+    photo = make_photo(caption="Library caption", alt_text="Library alt")
+    first, second = (
+        make_article(
+            body=f'<p>x</p><figure data-photo="{photo.pk}" data-caption="{caption}" '
+            f'data-alt="{alt}"></figure>'
+        )
+        for caption, alt in [
+            ("Robots in Changsha", "A robot arm"),
+            ("A classroom in Hunan", "Pupils at desks"),
+        ]
+    )
+    photo.caption, photo.alt_text = "Rewritten by someone", "Rewritten alt"
+    photo.save()
+    one = client.get(first.get_absolute_url()).content.decode()
+    two = client.get(second.get_absolute_url()).content.decode()
+    assert "Robots in Changsha" in one and 'alt="A robot arm"' in one
+    assert "A classroom in Hunan" in two and 'alt="Pupils at desks"' in two
+    assert "Rewritten" not in one + two
+
+
+@pytest.mark.django_db
+def test_inline_photos_are_served_from_renditions_with_srcset(client):
+    photo = make_rendered_photo()
+    article = make_article(body=f'<figure data-photo="{photo.pk}"></figure>')
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body">') :]
+    figure = body[: body.index("</figure>")]
+    assert '<source type="image/webp" srcset="' in figure
+    assert 'sizes="(min-width: 752px) 720px, calc(100vw - 2rem)"' in figure
+    assert " 640w" in figure and " 1200w" in figure
+    assert 'loading="lazy"' in figure
+    for name in rendition_names(photo.renditions):
+        assert default_storage.exists(name)
+    assert photo.image.name not in html
+
+
+@pytest.mark.django_db
+def test_a_photo_without_renditions_is_left_out_of_the_body():
+    photo = make_photo(caption="No renditions yet")
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    assert render_body(f'<p>a</p><figure data-photo="{photo.pk}"></figure>') == (
+        "<p>a</p>"
+    )

@@ -81,14 +81,55 @@ def page(browser, live_server, settings):
     )
     # Uploads are served by the web server or a CDN, never by Django.
     context.route("**/media/**", serve_media)
+    # Every page runs under the site's Content-Security-Policy; a violation (an
+    # inline script or style, eval, a source outside the policy) fails the test.
+    violations = []
+    context.expose_binding(
+        "reportCspViolation", lambda source, text: violations.append(text)
+    )
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     # Generous: a loaded two-core CI machine can take seconds to serve a page.
     page.set_default_timeout(30_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    policies = []
+    page.on(
+        "response",
+        lambda response: (
+            policies.append(response.headers.get("content-security-policy"))
+            if response.request.resource_type == "document"
+            else None
+        ),
+    )
     yield page
     context.close()
     assert errors == [], "JavaScript errors on the page"
+    assert violations == [], "\n".join(violations)
+    assert policies and all(
+        policy
+        and "script-src 'self'" in policy
+        and "'unsafe-eval'" not in policy
+        and "script-src 'self' 'unsafe-inline'" not in policy
+        for policy in policies
+    ), "every page is served with the strict policy"
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI} in ${event.documentURI}`
+  );
+});
+"""
 
 
 def serve_media(route):
@@ -158,6 +199,19 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
         "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
     )
     page.keyboard.type("Below the photo.")
+    # The caption and alt text start as the library's and are this story's own.
+    fields = body.locator(".photo-embed__fields")
+    expect(fields.locator("textarea")).to_have_value(
+        "Robot arms on a test line in Changsha."
+    )
+    fields.locator("textarea").fill("Robot arms at the Xiang River park.")
+    fields.locator("input").fill("Three orange robot arms by a river")
+    expect(in_editor.locator("figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    expect(in_editor.locator("img")).to_have_attribute(
+        "alt", "Three orange robot arms by a river"
+    )
 
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_contain_text("was added")
@@ -166,12 +220,18 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     assert article.body == (
         "<p>The city bets on <strong>robots</strong> and on "
         '<a href="https://example.com/park" rel="noopener noreferrer">cheap space</a>'
-        f' by the river.</p><figure data-photo="{photo.pk}"></figure>'
-        "<p>Below the photo.</p>"
+        f' by the river.</p><figure data-photo="{photo.pk}" data-caption="Robot arms '
+        'at the Xiang River park." data-alt="Three orange robot arms by a river">'
+        "</figure><p>Below the photo.</p>"
     )
+    photo.refresh_from_db()
+    assert photo.caption == "Robot arms on a test line in Changsha."  # unchanged
     # Reopened, the editor shows the photo again from its reference.
-    expect(editing_area(page).locator(".photo-embed figcaption")).to_contain_text(
-        "Photo: Feng Fei via AFP."
+    expect(editing_area(page).locator(".photo-embed figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    expect(editing_area(page).locator(".photo-embed__fields input")).to_have_value(
+        "Three orange robot arms by a river"
     )
     editor_figure = page.locator(".photo-embed figure").inner_html()
 
@@ -180,12 +240,18 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     expect(rendered.locator("strong")).to_have_text("robots")
     expect(rendered.locator("a")).to_have_attribute("href", "https://example.com/park")
     image = rendered.locator("figure.inline-photo img")
-    expect(image).to_have_attribute("src", photo.image.url)
-    expect(image).to_have_attribute("alt", "Three orange robot arms over a conveyor")
-    expect(rendered.locator("figure figcaption")).to_have_text(
-        "Robot arms on a test line in Changsha. Photo: Feng Fei via AFP."
+    expect(image).to_have_attribute(
+        "src", "/media/" + photo.renditions["jpeg"][-1]["name"]
     )
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 64
+    expect(image).to_have_attribute("alt", "Three orange robot arms by a river")
+    expect(rendered.locator("figure figcaption")).to_have_text(
+        "Robot arms at the Xiang River park. Photo: Feng Fei via AFP."
+    )
+    # Loaded from a rendition (WebP where the browser takes it), never the original.
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image.evaluate("img => img.currentSrc").endswith(
+        "/media/" + photo.renditions["webp"][-1]["name"]
+    )
     assert rendered.locator("figure").inner_html() == editor_figure
     assert rendered.inner_text().endswith("Below the photo.")
 

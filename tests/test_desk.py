@@ -47,10 +47,15 @@ def build_newsroom(writer, editor):
     submitted = draft(writer, "Ready for review")
     workflow.submit(submitted, by=writer)
     soon = make_article(
-        headline="Going out tonight", status=Status.IN_REVIEW, publish_at=None
+        headline="Going out tonight",
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        tags=["Ports"],
     )
     workflow.schedule(soon, by=editor, at=now + timedelta(hours=3))
-    later = make_article(headline="Next week", status=Status.IN_REVIEW, publish_at=None)
+    later = make_article(
+        headline="Next week", status=Status.IN_REVIEW, publish_at=None, tags=["Ports"]
+    )
     workflow.schedule(later, by=editor, at=now + timedelta(days=7))
     make_article(headline="Out this morning", publish_at=now - timedelta(hours=2))
     make_photo(
@@ -145,7 +150,9 @@ def test_article_list_finds_work_by_byline_tag_state_and_section(
 
 
 def test_article_list_shows_who_last_edited(client, editor):
-    article = make_article(headline="Edited story", status=Status.IN_REVIEW)
+    article = make_article(
+        headline="Edited story", status=Status.IN_REVIEW, tags=["Ports"]
+    )
     workflow.publish(article, by=editor)
     client.force_login(editor)
     html = client.get(reverse("admin:articles_article_changelist")).content.decode()

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from PIL import ExifTags, Image
 
@@ -15,6 +16,7 @@ from articles.photos.metadata import (
     parse_credit,
     read_metadata,
 )
+from articles.photos.originals import original_storage
 from articles.photos.renditions import rendition_names, renditions_are_current
 from articles.photos.validation import prepare_image
 from tests.factories import (
@@ -53,13 +55,17 @@ AGENCY_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 
 
 def stored_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.NEWSROOM_PHOTO_ORIGINALS_ROOT)]
+    return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
+
+
+def storage_of(name: str):
+    """Renditions are public (MEDIA_ROOT); originals are kept apart."""
+    return default_storage if name.startswith("renditions/") else original_storage()
 
 
 def opened(name: str) -> Image.Image:
-    photo_storage = Photo.image.field.storage
-    with photo_storage.open(name, "rb") as handle:
+    with storage_of(name).open(name, "rb") as handle:
         image = Image.open(io.BytesIO(handle.read()))
         image.load()
     return image
@@ -168,7 +174,7 @@ def test_location_in_iptc_and_xmp_is_removed():
     )
     photo = make_rendered_photo(data, credit=make_credit(agency="Xinhua"))
     for name in [photo.image.name, *rendition_names(photo.renditions)]:
-        content = Photo.image.field.storage.open(name).read()
+        content = storage_of(name).open(name).read()
         assert b"Changsha" not in content
         assert b"China" not in content
         assert b"photoshop:City" not in content
@@ -204,7 +210,7 @@ def test_renditions_come_in_webp_and_jpeg_at_each_width():
             image = opened(item["name"])
             assert image.format == format
             assert image.size == (item["width"], item["height"])
-            assert item["bytes"] == Photo.image.field.storage.size(item["name"])
+            assert item["bytes"] == default_storage.size(item["name"])
     card = opened(photo.renditions["social"]["name"])
     assert (card.format, card.size) == ("JPEG", (1200, 630))
 
@@ -314,13 +320,15 @@ def test_changed_credit_makes_renditions_out_of_date_and_the_command_remakes_the
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("regenerate_renditions", stdout=out, stderr=io.StringIO())
-    assert "Made renditions for 1 photos; 1 were up to date." in out.getvalue()
+    assert (
+        "Made renditions for 1 photos; withdrew those of 0 whose licence has "
+        "ended; 1 were up to date."
+    ) in out.getvalue()
     photo.refresh_from_db()
     assert renditions_are_current(photo)
     card = opened(photo.renditions["social"]["name"])
     assert _exif_text(card.getexif()[ExifTags.Base.Copyright]) == ("© Imaginechina Ltd")
-    storage = Photo.image.field.storage
-    assert not any(storage.exists(name) for name in old_names)
+    assert not any(default_storage.exists(name) for name in old_names)
     unchanged = Photo.objects.get(pk=up_to_date.pk).renditions
     assert unchanged == up_to_date.renditions
 
@@ -343,7 +351,7 @@ def test_regenerate_all_and_resume(settings):
 
 
 def test_interrupted_run_continues_where_it_stopped(monkeypatch):
-    photos = [make_photo() for _ in range(3)]  # stored without renditions
+    photos = [make_photo(renditions=False) for _ in range(3)]
     real_render = renditions_module.render
     calls = []
 
@@ -366,12 +374,15 @@ def test_interrupted_run_continues_where_it_stopped(monkeypatch):
     ]
     out = io.StringIO()
     call_command("regenerate_renditions", stdout=out, stderr=io.StringIO())
-    assert "Made renditions for 2 photos; 1 were up to date." in out.getvalue()
+    assert (
+        "Made renditions for 2 photos; withdrew those of 0 whose licence has "
+        "ended; 1 were up to date."
+    ) in out.getvalue()
 
 
 def test_a_photo_with_a_missing_file_is_reported_and_the_rest_done(settings):
-    broken = make_photo()
-    fine = make_photo()
+    broken = make_photo(renditions=False)
+    fine = make_photo(renditions=False)
     Photo.image.field.storage.delete(broken.image.name)
     with pytest.raises(CommandError, match=f"1 photos failed \\(ids {broken.pk}\\)"):
         call_command(

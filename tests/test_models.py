@@ -104,7 +104,7 @@ def test_body_is_sanitised_on_save():
 @pytest.mark.django_db
 def test_photo_records_dimensions_and_fingerprint():
     photo = make_photo()
-    assert (photo.width, photo.height) == (64, 36)
+    assert (photo.width, photo.height) == (800, 450)
     assert len(photo.sha256) == 64
 
 

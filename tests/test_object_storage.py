@@ -2,6 +2,7 @@
 
 import io
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -18,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def local_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """Files under the media and originals folders (there must be none)."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.NEWSROOM_PHOTO_ORIGINALS_ROOT)]
+    return [
+        p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()
+    ]
 
 
 def fetch(url: str):
@@ -47,13 +51,14 @@ def test_upload_and_renditions_go_to_the_bucket_and_nothing_to_disk(
     assert response.status_code == 302
     photo = Photo.objects.get()
     bucket = object_storage.bucket
-    assert object_storage.keys(bucket) == [photo.image.name]
+    original = f"originals/{photo.image.name}"
+    assert object_storage.keys(bucket) == [original]
 
     task_queue.run_worker()
     photo.refresh_from_db()
     names = [r["name"] for r in photo.renditions["jpeg"] + photo.renditions["webp"]]
     assert sorted(object_storage.keys(bucket)) == sorted(
-        [photo.image.name, *names, photo.renditions["social"]["name"]]
+        [original, *names, photo.renditions["social"]["name"]]
     )
     article = make_article(hero_photo=photo, hero_alt_text="Cranes")
     page = client.get(article.get_absolute_url()).content.decode()
@@ -63,6 +68,9 @@ def test_upload_and_renditions_go_to_the_bucket_and_nothing_to_disk(
     assert status == 200 and body[:2] == b"\xff\xd8"
     assert headers["Cache-Control"] == IMMUTABLE
     assert "X-Amz-Signature" not in page  # plain URLs a CDN can cache
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(f"{object_storage.endpoint}/{bucket}/{original}")
+    assert refused.value.code == 403  # the original has no public address
     assert local_files(settings) == []
 
 

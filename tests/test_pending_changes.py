@@ -81,7 +81,7 @@ def test_tag_change_on_a_live_article_can_be_saved_again_and_previewed(client, e
 
 
 def test_publishing_pending_changes_twice_refuses_the_second_click(client, editor):
-    article = make_article(headline="Old")
+    article = make_article(headline="Old", tags=["Ports"])
     client.force_login(editor)
     client.post(change_url(article), change_form_data(article, headline="New"))
     first = client.post(workflow_url(article, "publish_changes"), follow=True)
@@ -185,8 +185,10 @@ def test_scheduled_article_whose_photo_lost_its_credit_is_held_back(editor):
     from django.utils import timezone
 
     credit = make_credit(agency="AFP")
-    photo = make_rendered_photo(photo_bytes(400, 300), alt_text="x", credit=credit)
-    article = make_article(status=Status.IN_REVIEW, publish_at=None, hero_photo=photo)
+    photo = make_rendered_photo(photo_bytes(800, 600), alt_text="x", credit=credit)
+    article = make_article(
+        status=Status.IN_REVIEW, publish_at=None, hero_photo=photo, tags=["Ports"]
+    )
     workflow.schedule(article, by=editor, at=timezone.now() + timedelta(minutes=5))
     photo.credit = None
     photo.save()

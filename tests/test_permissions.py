@@ -52,6 +52,7 @@ def article_by(writer, status, **over):
         publish_at = None
     return make_article(
         headline="Matrix story",
+        tags=["Ports"],
         status=status,
         publish_at=publish_at,
         created_by=writer,

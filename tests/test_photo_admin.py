@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -48,8 +49,9 @@ def photo_form(file, **over):
 
 
 def files_in(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """The photos' files: renditions in MEDIA_ROOT, originals kept apart."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.NEWSROOM_PHOTO_ORIGINALS_ROOT)]
+    return [p for root in roots for p in root.rglob("*") if p.is_file()]
 
 
 def test_phone_photo_upload_prefills_caption_and_credit_and_drops_gps(
@@ -281,10 +283,13 @@ def publish_through_admin(client, article):
 
 def test_article_cannot_be_published_with_a_photo_lacking_alt_text(admin_client):
     photo = make_rendered_photo(
-        photo_bytes(400, 300), alt_text="", credit=make_credit(agency="AFP")
+        photo_bytes(800, 600), alt_text="", credit=make_credit(agency="AFP")
     )
     article = make_article(
-        hero_photo=photo, status=Article.Status.IN_REVIEW, publish_at=None
+        hero_photo=photo,
+        status=Article.Status.IN_REVIEW,
+        publish_at=None,
+        tags=["Ports"],
     )
     messages = publish_through_admin(admin_client, article)
     assert any("The photo has no alt text" in m for m in messages)
@@ -357,7 +362,7 @@ def test_admin_flags_expiring_and_expired_licences_and_their_articles(admin_clie
     ).content.decode()
     assert "Licence expired on" in page
     assert reverse("admin:articles_article_change", args=[live.pk]) in page
-    assert "Live story with expired photo</a> (Published, live)" in page
+    assert "Live story with expired photo</a> (hero photo, Published, live)" in page
 
 
 def test_changing_a_credit_rewrites_the_credit_in_its_photos(admin_client):
@@ -368,7 +373,7 @@ def test_changing_a_credit_rewrites_the_credit_in_its_photos(admin_client):
     assert admin_client.post(url, form).status_code == 302
     photo.refresh_from_db()
     assert renditions_are_current(photo)
-    with photo.image.storage.open(photo.renditions["jpeg"][0]["name"]) as handle:
+    with default_storage.open(photo.renditions["jpeg"][0]["name"]) as handle:
         xmp = _read_xmp(Image.open(io.BytesIO(handle.read())))
     assert xmp["credit"] == "Photo: Imaginechina via AFP"
 

@@ -192,6 +192,7 @@ def test_import_refreshes_the_index(tmp_path):
     path.write_text(
         '{"format": "newsroom-articles", "version": 1, "articles": [{'
         '"slug": "imported", "headline": "Imported", "section": "World",'
+        '"standfirst": "A story from the archive.",'
         '"published_at": "2026-03-26T08:30:00+00:00", "status": "published",'
         '"body_html": "<p>x</p>", "tags": ["Changsha", "China"]}]}'
     )

@@ -23,8 +23,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The article with its section, photo and credit; bylines; tags; navigation;
-# pinned related stories; tag weights; candidate ranking; candidate articles.
+# The article with its section, photo and credit; bylines; tags; corrections;
+# navigation; pinned related stories; tag weights; candidate ranking; candidate
+# articles.
 ARTICLE_PAGE_QUERIES = 8
 
 
@@ -305,10 +306,9 @@ def test_hero_is_a_responsive_picture_loaded_first(client, pictured_story):
 
 
 def test_card_pictures_load_lazily_except_the_lead(client, technology):
-    for _ in range(HOME_LEAD_COUNT + 2):
-        make_article(
-            section=technology, hero_photo=make_rendered_photo(photo_bytes(900, 600))
-        )
+    for n in range(HOME_LEAD_COUNT + 2):
+        picture = photo_bytes(900 + n, 600)
+        make_article(section=technology, hero_photo=make_rendered_photo(picture))
     html = get(client, "/").content.decode()
     lead = html[html.index('class="card card--lead"') :]
     lead = lead[: lead.index("</article>")]
@@ -381,12 +381,19 @@ def test_photo_is_shown_on_the_last_licensed_day(client, pictured_story):
     assert '<figure class="hero">' in html
 
 
-def test_reader_requests_never_make_renditions(client, technology, settings):
-    photo = make_photo(alt_text="Old picture")  # stored before renditions existed
-    article = make_article(section=technology, hero_photo=photo)
+def test_reader_requests_never_make_renditions_nor_get_the_original(
+    client, technology, settings
+):
+    photo = make_photo(alt_text="Old picture", renditions=False)
+    article = make_article(
+        section=technology,
+        hero_photo=photo,
+        body=f'<p>Text.</p><figure data-photo="{photo.pk}"></figure>',
+    )
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
     html = get(client, article.get_absolute_url()).content.decode()
-    assert f'<img src="{photo.image.url}" width="64" height="36"' in html
+    assert "<img" not in html and photo.image.name not in html
+    assert "<p>Text.</p>" in html
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
     assert not (Path(settings.MEDIA_ROOT) / "renditions").exists()
 
@@ -437,3 +444,20 @@ def test_tag_page_is_newest_first_paginated_with_a_feed_link(client, settings):
     assert "3 days ago" in get(client, "/tags/changsha/?page=2").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html
     assert 'href="/feeds/tags/changsha/"' in html
+
+
+def test_corrections_cost_one_query_and_only_on_corrected_articles(client, technology):
+    from articles import workflow
+    from tests.factories import make_role_user
+
+    editor = make_role_user("Editor")
+    corrected = make_article(section=technology, tags=["a"])
+    plain = make_article(section=technology, tags=["a"])
+    for text in ("The first figure was wrong.", "The second one too."):
+        workflow.add_correction(corrected, by=editor, kind="correction", text=text)
+    html = get(client, corrected.get_absolute_url()).content.decode()
+    assert html.index("The second one too.") < html.index("The first figure was wrong.")
+    assert _queries_for(client, plain.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    assert (
+        _queries_for(client, corrected.get_absolute_url()) == ARTICLE_PAGE_QUERIES + 1
+    )

@@ -26,7 +26,12 @@ pytestmark = pytest.mark.django_db
 
 
 def draft_by(writer, **over):
-    fields = {"status": Status.DRAFT, "publish_at": None, "created_by": writer}
+    fields = {
+        "status": Status.DRAFT,
+        "publish_at": None,
+        "created_by": writer,
+        "tags": ["Ports"],
+    }
     return make_article(authors=[writer.author], **{**fields, **over})
 
 
@@ -116,6 +121,7 @@ def test_inline_photo_without_alt_text_blocks_publishing(editor):
     article = make_article(
         status=Status.IN_REVIEW,
         publish_at=None,
+        tags=["Ports"],
         body=f'<p>Text.</p><figure data-photo="{photo.pk}"></figure>',
     )
     with pytest.raises(workflow.InvalidTransition, match="In the body: The photo has"):
@@ -127,20 +133,20 @@ def test_inline_photo_without_alt_text_blocks_publishing(editor):
 
 
 def test_schedule_needs_a_future_time(editor):
-    article = make_article(status=Status.IN_REVIEW, publish_at=None)
+    article = make_article(tags=["Ports"], status=Status.IN_REVIEW, publish_at=None)
     with pytest.raises(workflow.InvalidTransition, match="in the future"):
         workflow.schedule(article, by=editor, at=timezone.now() - timedelta(minutes=1))
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
 
 def test_return_needs_a_comment(editor):
-    article = make_article(status=Status.IN_REVIEW)
+    article = make_article(tags=["Ports"], status=Status.IN_REVIEW)
     with pytest.raises(workflow.InvalidTransition, match="comment"):
         workflow.return_to_writer(article, by=editor, comment=" ")
 
 
 def test_publication_dates_follow_newsroom_rules(editor):
-    article = make_article(status=Status.IN_REVIEW, publish_at=None)
+    article = make_article(tags=["Ports"], status=Status.IN_REVIEW, publish_at=None)
     with time_machine.travel("2026-03-26 08:00Z", tick=False):
         workflow.publish(article, by=editor)
     first = article.first_published_at
@@ -155,7 +161,7 @@ def test_publication_dates_follow_newsroom_rules(editor):
 
 
 def test_events_record_actor_states_and_comment(editor):
-    article = make_article(status=Status.IN_REVIEW)
+    article = make_article(tags=["Ports"], status=Status.IN_REVIEW)
     workflow.publish(article, by=editor, comment="Lead story")
     event = article.events.get()
     assert (event.actor, event.from_status, event.to_status, event.comment) == (
@@ -171,7 +177,7 @@ def test_events_record_actor_states_and_comment(editor):
 
 def test_scheduled_article_goes_live_exactly_at_publish_time(client, editor):
     at = timezone.now().replace(microsecond=0) + timedelta(hours=1)
-    article = make_article(status=Status.IN_REVIEW, publish_at=None)
+    article = make_article(tags=["Ports"], status=Status.IN_REVIEW, publish_at=None)
     workflow.schedule(article, by=editor, at=at)
     with time_machine.travel(at - timedelta(seconds=1), tick=False):
         assert not Article.objects.live().exists()
@@ -184,8 +190,8 @@ def test_scheduled_article_goes_live_exactly_at_publish_time(client, editor):
 
 def test_publish_scheduled_records_due_articles_once(editor):
     at = timezone.now() + timedelta(minutes=5)
-    due = make_article(status=Status.IN_REVIEW, publish_at=None)
-    later = make_article(status=Status.IN_REVIEW, publish_at=None)
+    due = make_article(tags=["Ports"], status=Status.IN_REVIEW, publish_at=None)
+    later = make_article(tags=["Ports"], status=Status.IN_REVIEW, publish_at=None)
     workflow.schedule(due, by=editor, at=at)
     workflow.schedule(later, by=editor, at=at + timedelta(days=1))
     with time_machine.travel(at + timedelta(seconds=30)):
@@ -200,7 +206,9 @@ def test_publish_scheduled_records_due_articles_once(editor):
 
 
 def test_stale_scheduler_run_publishes_nothing_twice(editor):
-    article = make_article(status=Status.SCHEDULED, publish_at=timezone.now())
+    article = make_article(
+        tags=["Ports"], status=Status.SCHEDULED, publish_at=timezone.now()
+    )
     stale_copy = Article.objects.get(pk=article.pk)
     assert workflow.publish_due() == [article]
     with pytest.raises(workflow.InvalidTransition):
@@ -213,7 +221,10 @@ def test_concurrent_publish_scheduled_runs_publish_each_article_once():
     section = make_section()
     articles = [
         make_article(
-            section=section, status=Status.SCHEDULED, publish_at=timezone.now()
+            section=section,
+            status=Status.SCHEDULED,
+            publish_at=timezone.now(),
+            tags=["Ports"],
         )
         for _ in range(20)
     ]
@@ -457,7 +468,9 @@ def test_editors_preview_unpublished_articles_at_their_public_url(
 def test_changed_slug_and_section_keep_old_urls_working(client, editor):
     technology = make_section(name="Technology", slug="technology")
     markets = make_section(name="Markets", slug="markets")
-    article = make_article(section=technology, slug="old-slug", headline="Story")
+    article = make_article(
+        section=technology, slug="old-slug", headline="Story", tags=["Chips"]
+    )
     old_url = article.get_absolute_url()
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[article.pk])
@@ -494,7 +507,7 @@ def test_old_url_of_an_unpublished_article_is_404(client, editor):
 
 def test_bulk_publish_refuses_per_item_with_reasons(client, editor):
     ready = make_article(
-        headline="Ready story", status=Status.IN_REVIEW, publish_at=None
+        headline="Ready story", status=Status.IN_REVIEW, publish_at=None, tags=["Ports"]
     )
     draft = make_article(headline="Rough draft", status=Status.DRAFT, publish_at=None)
     client.force_login(editor)

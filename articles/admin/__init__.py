@@ -1,3 +1,12 @@
 """The editors' admin, one module per part of the newsroom."""
 
-from articles.admin import articles, people, photos, tags, tasks, team  # noqa: F401
+from articles.admin import (  # noqa: F401
+    articles,
+    checklist,
+    credits,
+    people,
+    photos,
+    tags,
+    tasks,
+    team,
+)

@@ -1,9 +1,12 @@
 """The article form of the admin and its inlines: they collect what the editor
 typed as an `ArticleContent`; the workflow decides what happens to it."""
 
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -234,3 +237,14 @@ class RelatedLinkInline(ContentInline):
     autocomplete_fields = ["to_article"]
     verbose_name = "pinned related story"
     verbose_name_plural = "Pinned related stories (shown first, in this order)"
+
+
+def parse_local_datetime(value: str) -> datetime | None:
+    """Read a datetime-local input ("2026-11-28T14:30") in the site's time zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_aware(naive):
+        return naive
+    return timezone.make_aware(naive)

@@ -1,7 +1,7 @@
 """The change page's workflow part: buttons for each allowed move, the history,
 previews, and the body editor's photo picker."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from articles import body, workflow
-from articles.admin.article_form import refusal
+from articles.admin import article_integrity
+from articles.admin.article_form import parse_local_datetime, refusal
 from articles.models import Article, ArticleEvent, Photo
 from articles.preview import share_url
 from articles.sanitize import PHOTO_ID
@@ -47,6 +48,7 @@ class WorkflowAdmin:
             "default_schedule_at": (timezone.localtime() + timedelta(hours=1))
             .replace(second=0, microsecond=0)
             .strftime("%Y-%m-%dT%H:%M"),
+            **self.integrity_context(request, article),
         }
 
     def get_urls(self):
@@ -92,6 +94,9 @@ class WorkflowAdmin:
         headline = f"“{article.headline}”"
         seen = request.POST.get("version", "")
         version = int(seen) if seen.isdigit() else None
+        confirmed = request.POST.get("confirm_embargo") == "yes"
+        if action in article_integrity.ACTIONS:
+            return self.run_integrity_action(request, article, action)
         if action == Action.SUBMIT:
             workflow.submit(article, by=user, comment=comment, version=version)
             return f"{headline} was submitted for review."
@@ -102,17 +107,32 @@ class WorkflowAdmin:
             return f"{headline} was returned to the writer."
         if action == Action.SCHEDULE:
             at = parse_local_datetime(request.POST.get("publish_at", ""))
-            workflow.schedule(article, by=user, at=at, comment=comment, version=version)
+            workflow.schedule(
+                article,
+                by=user,
+                at=at,
+                comment=comment,
+                version=version,
+                confirm_embargo=confirmed,
+            )
             when = timezone.localtime(article.publish_at)
             return f"{headline} is scheduled for {when:%b} {when.day}, {when:%Y %H:%M}."
         if action == Action.PUBLISH:
-            workflow.publish(article, by=user, comment=comment, version=version)
+            workflow.publish(
+                article,
+                by=user,
+                comment=comment,
+                version=version,
+                confirm_embargo=confirmed,
+            )
             return f"{headline} is published."
         if action == Action.UNPUBLISH:
             workflow.unpublish(article, by=user, comment=comment, version=version)
             return f"{headline} is unpublished; readers no longer see it."
         if action == Action.PUBLISH_CHANGES:
-            workflow.publish_changes(article, by=user, comment=comment, version=version)
+            workflow.publish_changes(
+                article, by=user, version=version, note=request.POST.get("note", "")
+            )
             return f"The changes to {headline} are published."
         if action == Action.DISCARD_CHANGES:
             workflow.discard_changes(article, by=user, version=version)
@@ -147,21 +167,7 @@ class WorkflowAdmin:
             query = request.GET.get("q", "").strip()
             photos, _ = photo_admin.get_search_results(request, photos, query)
             photos = photos[:PHOTO_LIBRARY_PAGE]
-        return JsonResponse(
-            {
-                "photos": [
-                    {
-                        "id": photo.pk,
-                        "thumbnail": photo.image.url,
-                        "caption": photo.caption,
-                        "alt": photo.alt_text,
-                        "credit": photo.credit_line,
-                        "figure": body.render_photo(photo),
-                    }
-                    for photo in photos
-                ]
-            }
-        )
+        return JsonResponse({"photos": [body.editor_photo(p) for p in photos]})
 
 
 # The workflow buttons on an article's page, by transition.
@@ -172,14 +178,3 @@ BUTTONS = {
     Action.PUBLISH: "Publish now",
     Action.UNPUBLISH: "Unpublish",
 }
-
-
-def parse_local_datetime(value: str) -> datetime | None:
-    """Read a datetime-local input ("2026-11-28T14:30") in the site's time zone."""
-    try:
-        naive = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if timezone.is_aware(naive):
-        return naive
-    return timezone.make_aware(naive)

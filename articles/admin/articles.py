@@ -20,12 +20,13 @@ from articles.admin.article_form import (
     RelatedLinkInline,
     refusal,
 )
+from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
-from articles.models import Article, ArticleEvent, ArticleRedirect
-from articles.widgets import TagAutocompleteWidget
+from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
+from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -55,9 +56,28 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(tags__id=value)
 
 
+class EmbargoFilter(admin.SimpleListFilter):
+    title = "embargo"
+    parameter_name = "embargo"
+
+    def lookups(self, request, model_admin):
+        return [("running", "Under embargo"), ("none", "No embargo")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "running":
+            return queryset.filter(embargo_until__gt=timezone.now())
+        if self.value() == "none":
+            return queryset.exclude(embargo_until__gt=timezone.now())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(
-    WorkflowAdmin, RevisionsAdmin, RelatedStoriesAdmin, CompareVersionAdmin
+    WorkflowAdmin,
+    IntegrityAdmin,
+    RevisionsAdmin,
+    RelatedStoriesAdmin,
+    CompareVersionAdmin,
 ):
     form = ArticleForm
     list_display = [
@@ -67,10 +87,12 @@ class ArticleAdmin(
         "publish_at",
         "byline",
         "live",
+        "flags",
         "edited",
     ]
     list_filter = [
         "status",
+        EmbargoFilter,
         "section",
         "authors",
         TagFilter,
@@ -170,6 +192,15 @@ class ArticleAdmin(
             return super().has_delete_permission(request)
         return workflow.can_delete(request.user, obj)
 
+    def get_deleted_objects(self, objs, request):
+        """An article's records (events, corrections) go with it, though none can
+        be deleted on its own; whether the article may go is `can_delete`'s."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        records = {ArticleEvent._meta.verbose_name, Correction._meta.verbose_name}
+        return deleted, counts, perms_needed - records, protected
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not workflow.is_editor(request.user):
@@ -178,7 +209,13 @@ class ArticleAdmin(
         return actions
 
     class Media:
-        css = {"all": ["articles/article-body.css", "articles/admin/article-form.css"]}
+        css = {
+            "all": [
+                "articles/article-body.css",
+                "articles/admin/article-form.css",
+                "articles/admin/workflow.css",
+            ]
+        }
         js = ["admin/js/urlify.js", "articles/admin/article-form.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -186,6 +223,7 @@ class ArticleAdmin(
             kwargs["widget"] = body.editor_widget()
         if db_field.name == "tags":
             kwargs["widget"] = TagAutocompleteWidget()
+            kwargs["form_class"] = TagNamesField
         if db_field.name in {"headline", "seo_title", "seo_description"}:
             kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -255,6 +293,19 @@ class ArticleAdmin(
     @admin.display(description="Live", boolean=True)
     def live(self, article):
         return article.is_live()
+
+    @admin.display(description="Integrity")
+    def flags(self, article):
+        if article.is_taken_down:
+            return format_html('<span class="badge badge--takedown">Taken down</span>')
+        if article.is_embargoed():
+            when = timezone.localtime(article.embargo_until)
+            return format_html(
+                '<span class="badge badge--embargo">Embargo until {} {}</span>',
+                f"{when:%b} {when.day},",
+                f"{when:%H:%M}",
+            )
+        return ""
 
     @admin.display(description="Photo status")
     def hero_photo_status(self, article):

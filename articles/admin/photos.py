@@ -1,23 +1,29 @@
-"""The photo library and its credits in the admin."""
+"""The photo library in the admin: uploads, the list, each photo's page."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import (
+    FileResponse,
+    Http404,
     HttpResponseRedirect,
-    JsonResponse,
 )
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from articles.admin.photo_filters import (  # noqa: F401 (the article list's too)
+    AltTextFilter,
+    HeroPhotoLicenceFilter,
+    LicenceFilter,
+    licence_note,
+)
 from articles.models import (
     Article,
     Photo,
-    PhotoCredit,
 )
 from articles.photos.forms import PhotoForm, PhotoUploadForm
 from articles.photos.renditions import (
@@ -25,112 +31,31 @@ from articles.photos.renditions import (
     renditions_are_current,
     smallest_url,
 )
-from articles.photos.storage import save_photo, save_photos
-from articles.tasks import renditions_later
+from articles.photos.storage import DuplicatePicture, save_photo, save_photos
+from articles.photos.usage import (
+    deletion_blockers,
+    may_change,
+    uses_of,
+    with_use_counts,
+)
+
+LIVE_PHOTO_IS_EDITORS = (
+    "A published or scheduled story uses this photo, so only an editor can change "
+    "it: ask an editor, or upload another picture for your story."
+)
 
 
-def licence_note(photo: Photo) -> str:
-    """How the licence stands today, in words an editor acts on; "" when fine."""
-    if photo.licence_expires_on is None:
-        return ""
-    day = f"{photo.licence_expires_on:%d %b %Y}"
-    if photo.is_licence_expired():
-        return f"Licence expired on {day}: no longer shown on public pages."
-    days = photo.licence_days_left
-    if days <= settings.NEWSROOM_LICENCE_WARNING_DAYS:
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return f"Licence ends on {day} ({when}); after that readers no longer see it."
-    return ""
-
-
-class LicenceFilter(admin.SimpleListFilter):
-    title = "licence"
-    parameter_name = "licence"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("expired", "Expired"),
-            (
-                "expiring",
-                f"Ends within {settings.NEWSROOM_LICENCE_WARNING_DAYS} days",
-            ),
-            ("none", "No end date"),
-        ]
-
-    def queryset(self, request, queryset):
-        photos = Photo.objects.all()
-        wanted = {
-            "expired": photos.licence_expired(),
-            "expiring": photos.licence_expiring(),
-            "none": photos.filter(licence_expires_on=None),
-        }.get(self.value())
-        if wanted is None:
-            return queryset
-        field = "pk" if queryset.model is Photo else "hero_photo"
-        return queryset.filter(**{f"{field}__in": wanted.values("pk")})
-
-
-class HeroPhotoLicenceFilter(LicenceFilter):
-    title = "photo licence"
-
-
-class AltTextFilter(admin.SimpleListFilter):
-    title = "alt text"
-    parameter_name = "alt"
-
-    def lookups(self, request, model_admin):
-        return [("missing", "Missing"), ("given", "Given")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            return queryset.filter(alt_text="")
-        if self.value() == "given":
-            return queryset.exclude(alt_text="")
-        return queryset
-
-
-@admin.register(PhotoCredit)
-class PhotoCreditAdmin(admin.ModelAdmin):
-    list_display = ["line", "photographer", "agency", "distributor", "photo_count"]
-    search_fields = ["photographer", "agency", "distributor"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(photo_count=Count("photos"))
-
-    def get_urls(self):
-        suggest = self.admin_site.admin_view(self.suggest_view)
-        return [
-            path("suggest/", suggest, name="articles_photocredit_suggest"),
-            *super().get_urls(),
-        ]
-
-    def suggest_view(self, request):
-        """Spellings in use for one credit part, for the credit pickers."""
-        user = request.user
-        if not any(
-            user.has_perm(f"articles.{perm}")
-            for perm in ("view_photocredit", "add_photo", "change_photo")
-        ):
-            raise PermissionDenied
-        part = request.GET.get("part", "")
-        term = request.GET.get("term", "")
-        return JsonResponse({"results": PhotoCredit.objects.spellings(part, term)[:20]})
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            return
-        # Their renditions carry the credit in their metadata: remade in the
-        # background, the current ones served meanwhile.
-        renditions_later(obj.photos.values_list("pk", flat=True))
-
-    @admin.display(description="Credit line")
-    def line(self, credit):
-        return credit.line
-
-    @admin.display(description="Photos", ordering="photo_count")
-    def photo_count(self, credit):
-        return credit.photo_count
+def describe_use(use) -> str:
+    """“Headline” (hero photo, Published, live), linked to the article."""
+    article = use.article
+    return format_html(
+        '<a href="{}">{}</a> ({}, {}{})',
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article.headline,
+        use.where,
+        article.get_status_display(),
+        ", live" if article.is_live() else "",
+    )
 
 
 @admin.register(Photo)
@@ -195,14 +120,50 @@ class PhotoAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        return with_use_counts(super().get_queryset(request))
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
+        original = self.admin_site.admin_view(self.original_view)
         return [
             path("upload/", upload, name="articles_photo_upload"),
+            path("<int:photo_id>/original/", original, name="articles_photo_original"),
             *super().get_urls(),
         ]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        """A photo that any story uses is not deleted: the page names them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        protected = [*protected, *map(describe_use, deletion_blockers(objs))]
+        return deleted, counts, perms_needed, protected
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DuplicatePicture:
+            # The same picture was stored by another upload after this form was
+            # checked. Checked again, the form names that photo and keeps what
+            # was typed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def original_view(self, request, photo_id):
+        """The picture as uploaded, for staff only: no public address serves it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = get_object_or_404(Photo, pk=photo_id)
+        if not photo.image or not photo.image.storage.exists(photo.image.name):
+            raise Http404("The photo's file is missing.")
+        return FileResponse(
+            photo.image.open("rb"),
+            filename=photo.image.name.rsplit("/", 1)[-1],
+            headers={"Cache-Control": "private, no-store"},
+        )
 
     def save_model(self, request, obj, form, change):
         # The list's alt text column saves through a plain form without a picture.
@@ -242,6 +203,12 @@ class PhotoAdmin(admin.ModelAdmin):
                     messages.ERROR if photo.is_licence_expired() else messages.WARNING
                 )
                 self.message_user(request, note, level)
+            if (
+                photo
+                and request.user.has_perm("articles.change_photo")
+                and not self.has_change_permission(request, photo)
+            ):
+                self.message_user(request, LIVE_PHOTO_IS_EDITORS, messages.INFO)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _flag_licences(self, request):
@@ -288,7 +255,11 @@ class PhotoAdmin(admin.ModelAdmin):
         form = PhotoUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             batch = form.photos()
-            save_photos(batch)
+            try:
+                save_photos(batch)
+            except DuplicatePicture as error:
+                form.add_error("files", str(error))
+                return self._upload_page(request, form)
             for photo, _ in batch:
                 self.log_addition(request, photo, [{"added": {}}])
             ids = ",".join(str(photo.pk) for photo, _ in batch)
@@ -302,6 +273,9 @@ class PhotoAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:articles_photo_changelist") + f"?id__in={ids}"
             )
+        return self._upload_page(request, form)
+
+    def _upload_page(self, request, form):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -319,16 +293,23 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def thumbnail(self, photo):
-        if not photo.image:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="96" style="height:auto">',
-            smallest_url(photo),
-        )
+        url = smallest_url(photo)
+        if not url:
+            return "No renditions"
+        return format_html('<img src="{}" alt="" width="96" style="height:auto">', url)
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("widgets", {"alt_text": forms.TextInput(attrs={"size": 28})})
-        return super().get_changelist_form(request, **kwargs)
+        form = super().get_changelist_form(request, **kwargs)
+        user = request.user
+
+        class ChangelistPhotoForm(form):
+            def clean(self):
+                if self.has_changed() and not may_change(user, self.instance):
+                    raise forms.ValidationError(LIVE_PHOTO_IS_EDITORS)
+                return super().clean()
+
+        return ChangelistPhotoForm
 
     @admin.display(description="Caption", ordering="caption")
     def caption_or_name(self, photo):
@@ -341,9 +322,19 @@ class PhotoAdmin(admin.ModelAdmin):
     def preview(self, photo):
         if not photo.image:
             return "—"
+        original = format_html(
+            '<a href="{}">Download the original</a>',
+            reverse("admin:articles_photo_original", args=[photo.pk]),
+        )
+        sources = picture_sources(photo)
+        if not sources:
+            return format_html(
+                "No renditions: readers do not see this photo. {}", original
+            )
         return format_html(
-            '<img src="{}" alt="" style="max-width:480px;height:auto">',
-            picture_sources(photo)["src"],
+            '<img src="{}" alt="" style="max-width:480px;height:auto"><br>{}',
+            sources["src"],
+            original,
         )
 
     @admin.display(description="Credit")
@@ -374,33 +365,20 @@ class PhotoAdmin(admin.ModelAdmin):
         if not count:
             return "—"
         return format_html(
-            '<a href="{}?hero_photo={}">{} article{}</a>',
-            reverse("admin:articles_article_changelist"),
-            photo.pk,
+            '<a href="{}">{} article{}</a>',
+            reverse("admin:articles_photo_change", args=[photo.pk]),
             count,
             "" if count == 1 else "s",
         )
 
     @admin.display(description="Articles using this photo")
     def used_in_articles(self, photo):
-        articles = photo.articles.select_related("section").order_by("-publish_at")
-        if not articles:
+        uses = uses_of(photo)
+        if not uses:
             return "No article uses this photo."
         return format_html(
             "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({}{})</li>',
-                (
-                    (
-                        reverse("admin:articles_article_change", args=[a.pk]),
-                        a.headline,
-                        a.get_status_display(),
-                        ", live" if a.is_live() else "",
-                    )
-                    for a in articles
-                ),
-            ),
+            format_html_join("", "<li>{}</li>", ((describe_use(u),) for u in uses)),
         )
 
     @admin.display(description="Size")

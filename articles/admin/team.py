@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from articles.roles import ROLE_NAMES
+from articles.security import admin as security_admin
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
@@ -18,19 +19,39 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
-    """What each role may do is the superuser's call alone: an admin who could
-    edit roles could grant the Admin role publishing."""
+    """Roles and their security policy.
+
+    Who manages the team sets a role's policy (two-factor required or not);
+    what a role may do is the superuser's call alone: an admin who could edit
+    role permissions could grant the Admin role publishing.
+    """
+
+    inlines = [security_admin.RolePolicyInline]
+    list_display = ["name", "requires_two_factor"]
+
+    @admin.display(boolean=True, description="Two-factor required")
+    def requires_two_factor(self, group):
+        policy = getattr(group, "security_policy", None)
+        return bool(policy and policy.require_two_factor)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("security_policy")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["name", "permissions"]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.has_perm("auth.change_user")
 
     def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
@@ -123,7 +144,13 @@ class NewsroomUserAdmin(UserAdmin):
         "last_login",
     ]
     list_filter = ["groups", "is_active", "is_superuser"]
-    actions = ["deactivate", "reactivate", "resend_invitation"]
+    actions = [
+        "deactivate",
+        "reactivate",
+        "resend_invitation",
+        security_admin.log_out_everywhere,
+        security_admin.reset_two_factor,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

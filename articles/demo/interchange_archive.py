@@ -73,7 +73,7 @@ def write_archive(folder: Path, stories: int, pictures: int, seed: int = 12) -> 
         articles.append(
             {
                 "slug": f"archive-story-{n}",
-                "headline": _sentence(rng)[:-1],
+                "headline": _sentence(rng)[:-1][:90],
                 "standfirst": _sentence(rng),
                 "section": SECTIONS[n % len(SECTIONS)],
                 "authors": [f"Reporter {n % 40}"],

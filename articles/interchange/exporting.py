@@ -31,7 +31,9 @@ def export_articles(path: Path, progress: Progress | None = None) -> int:
     photo_dir = path.parent / "photos"
     articles = (
         Article.objects.select_related("section", "hero_photo", "hero_photo__credit")
-        .prefetch_related("bylines__author", "tags", "related_links__to_article")
+        .prefetch_related(
+            "bylines__author", "tags", "related_links__to_article", "corrections"
+        )
         .order_by("slug")
     )
     advance = (progress or no_progress)("Exporting", articles.count())
@@ -60,14 +62,13 @@ def _export_article(article: Article, photo_dir: Path, copied: dict) -> dict:
         "standfirst": article.standfirst,
         "section": article.section.name,
         "authors": [author.name for author in article.byline_authors],
-        "published_at": (
-            article.publish_at.astimezone(UTC).isoformat()
-            if article.publish_at
-            else None
-        ),
+        "published_at": _moment(article.publish_at),
         "status": article.status,
         "body_html": article.body,
+        "embargo_until": _moment(article.embargo_until),
     }
+    if article.is_taken_down:
+        item["takedown_reason"] = article.takedown_reason
     photo = article.hero_photo
     if photo:
         item["hero_photo"] = {
@@ -94,7 +95,29 @@ def _export_article(article: Article, photo_dir: Path, copied: dict) -> dict:
         item["seo_title"] = article.seo_title
     if article.seo_description:
         item["seo_description"] = article.seo_description
+    item["corrections"] = [
+        _correction(correction)
+        for correction in sorted(
+            article.corrections.all(), key=lambda c: (c.published_at, c.pk)
+        )
+    ]
     return item
+
+
+def _correction(correction) -> dict:
+    data = {
+        "kind": correction.kind,
+        "text": correction.text,
+        "published_at": _moment(correction.published_at),
+    }
+    if correction.is_withdrawn:
+        data["withdrawn_at"] = _moment(correction.withdrawn_at)
+        data["withdrawal_reason"] = correction.withdrawal_reason
+    return data
+
+
+def _moment(moment) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def _export_photo_file(photo: Photo, photo_dir: Path, copied: dict) -> str:

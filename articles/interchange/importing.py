@@ -1,6 +1,6 @@
 """Writing an imported file through the workflow, all or nothing."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from articles.models import (
     Section,
 )
 from articles.photos.renditions import renditions_are_current
-from articles.photos.storage import attach_image
+from articles.photos.storage import attach_image, delete_stored_files
 from articles.photos.validation import prepare_image
 from articles.tasks import renditions_later
 from articles.workflow import ArticleContent
@@ -59,8 +59,7 @@ def import_articles(
                 articles, stored, allow_rule_breaks=allow_rule_breaks, progress=progress
             )
     except BaseException:
-        for name in stored:
-            Photo.image.field.storage.delete(name)
+        delete_stored_files(stored)
         raise
 
 
@@ -106,15 +105,16 @@ def _write(
                 status=data.status,
                 publish_at=data.published_at,
                 allow_rule_breaks=allow_rule_breaks,
+                embargo_until=data.embargo_until,
+                corrections=[asdict(item) for item in data.corrections],
+                takedown_reason=data.takedown_reason,
             )
         except ValidationError as error:
             raise InterchangeError(
                 [f"{where}: {message}" for message in error.messages]
             ) from None
         for problem in imported.rule_breaks:
-            result.notes.append(
-                f"{where}: let in although {problem[0].lower()}{problem[1:]}"
-            )
+            result.notes.append(f"{where}: let in although it fails {problem}")
         saved[data.slug] = imported.article
         (result.created if imported.created else result.updated).append(data.slug)
         advance(1)

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,14 +13,17 @@ from django.utils.text import slugify
 
 from articles.models import (
     Article,
+    Correction,
     validate_section_slug,
 )
 from articles.photos.validation import prepare_image
+from articles.workflow.importing import CORRECTABLE
 
 FORMAT = "newsroom-articles"
 VERSION = 1
 STATUSES = {choice.value for choice in Article.Status}
 CREDIT_PARTS = ("photographer", "agency", "distributor")
+CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
 
 
 # Told a stage's name and how many stories it has, returns what to call with
@@ -55,6 +58,15 @@ class PhotoData:
 
 
 @dataclass
+class CorrectionData:
+    kind: str
+    text: str
+    published_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str = ""
+
+
+@dataclass
 class ArticleData:
     slug: str
     headline: str
@@ -69,6 +81,9 @@ class ArticleData:
     related: list[str]
     seo_title: str
     seo_description: str
+    embargo_until: datetime | None = None
+    corrections: list[CorrectionData] = field(default_factory=list)
+    takedown_reason: str = ""
 
 
 class _Checker:
@@ -109,18 +124,23 @@ class _Checker:
 
 
 def _parse_datetime(checker: _Checker, status: str) -> datetime | None:
-    value = checker.raw.get("published_at")
-    if value is None:
+    if checker.raw.get("published_at") is None:
         if status in Article.LIVE_STATUSES:
             checker.fail("published_at", f"is required for status '{status}'")
         return None
+    return _moment(checker, "published_at")
+
+
+def _moment(checker: _Checker, name: str, label: str = "") -> datetime | None:
+    """An ISO 8601 date-time with its UTC offset, or None (and a fault)."""
+    value = checker.raw.get(name)
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         checker.fail(
-            "published_at",
+            label or name,
             f"{value!r} is not an ISO 8601 date-time with a UTC offset "
             "(like 2026-03-26T08:30:00+00:00)",
         )
@@ -146,6 +166,56 @@ class _PictureChecks:
             except ValidationError as error:
                 self.refused[path] = error.message
         return self.refused[path]
+
+
+def _parse_corrections(checker: _Checker, status: str) -> list[CorrectionData]:
+    raw = checker.raw.get("corrections")
+    if not raw:
+        return []
+    if not isinstance(raw, list):
+        checker.fail("corrections", "must be a list")
+        return []
+    if status and status not in CORRECTABLE:
+        checker.fail(
+            "corrections",
+            f"an article with status '{status}' has never been read, so it cannot "
+            "carry corrections (only published, unpublished or taken_down ones can)",
+        )
+        return []
+    found = []
+    for number, item in enumerate(raw, start=1):
+        where = f"corrections[{number}]"
+        if not isinstance(item, dict):
+            checker.fail(where, "must be an object")
+            continue
+        sub = _Checker(item, checker.where, checker.errors)
+        kind = item.get("kind")
+        if kind not in CORRECTION_KINDS:
+            checker.fail(
+                f"{where}.kind", f"{kind!r} is not correction or clarification"
+            )
+        text = sub.text("text", required=True)
+        published_at = _moment(sub, "published_at", f"{where}.published_at")
+        withdrawn_at = None
+        if item.get("withdrawn_at") is not None:
+            withdrawn_at = _moment(sub, "withdrawn_at", f"{where}.withdrawn_at")
+        reason = sub.text("withdrawal_reason")
+        if withdrawn_at and not reason:
+            checker.fail(
+                f"{where}.withdrawal_reason", "is required when withdrawn_at is set"
+            )
+        if kind in CORRECTION_KINDS and text and published_at:
+            found.append(CorrectionData(kind, text, published_at, withdrawn_at, reason))
+    return found
+
+
+def _parse_takedown(checker: _Checker, status: str) -> str:
+    reason = checker.text("takedown_reason")
+    if status == Article.Status.TAKEN_DOWN and not reason:
+        checker.fail("takedown_reason", "is required for status 'taken_down'")
+    elif reason and status != Article.Status.TAKEN_DOWN:
+        checker.fail("takedown_reason", "is only for status 'taken_down'")
+    return reason
 
 
 def _parse_photo(
@@ -188,7 +258,13 @@ def _parse_photo(
             )
     if not file_name:
         return None
-    path = (base_dir / file_name).resolve()
+    path = _photo_path(base_dir, file_name)
+    if path is None:
+        checker.fail(
+            "hero_photo.file",
+            f"'{file_name[:120]}' must name a file in the import file's folder",
+        )
+        return None
     if not path.is_file():
         checker.fail("hero_photo.file", f"'{file_name}' does not exist")
         return None
@@ -205,6 +281,18 @@ def _parse_photo(
         licence_expires_on=licence_expires_on,
         has_licence_expiry="licence_expires_on" in raw,
     )
+
+
+def _photo_path(base_dir: Path, file_name: str) -> Path | None:
+    """The photo file, if the name stays inside the import folder and is usable."""
+    if "\x00" in file_name:
+        return None
+    try:
+        path = (base_dir / file_name).resolve()
+        path.is_file()  # a name too long for the file system raises here
+    except (OSError, ValueError):
+        return None
+    return path if path.is_relative_to(base_dir.resolve()) else None
 
 
 def parse_article(
@@ -247,6 +335,13 @@ def parse_article(
         related=check.names("related", max_length=200),
         seo_title=check.text("seo_title", max_length=70),
         seo_description=check.text("seo_description", max_length=160),
+        embargo_until=(
+            _moment(check, "embargo_until")
+            if raw.get("embargo_until") is not None
+            else None
+        ),
+        corrections=_parse_corrections(check, status),
+        takedown_reason=_parse_takedown(check, status),
     )
 
 

@@ -10,6 +10,8 @@ from articles.models.articles import (
     Byline,
     RelatedLink,
 )
+from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
+from articles.models.corrections import Correction
 from articles.models.people import (
     RESERVED_SECTION_SLUGS,
     Author,
@@ -24,6 +26,7 @@ from articles.models.photos import (
     photo_upload_to,
 )
 from articles.models.related import RelatedExclusion, RelatedIndexEntry
+from articles.models.scheduler import SchedulerHeartbeat
 from articles.models.search import SearchEntry
 from articles.models.tags import TagRedirect
 from articles.models.workflow import ArticleEvent, PendingChange
@@ -36,6 +39,9 @@ __all__ = [
     "ArticleRedirect",
     "Author",
     "Byline",
+    "ChecklistOverride",
+    "ChecklistRule",
+    "Correction",
     "PendingChange",
     "Photo",
     "PhotoCredit",
@@ -43,7 +49,9 @@ __all__ = [
     "RelatedIndexEntry",
     "RelatedLink",
     "SearchEntry",
+    "SchedulerHeartbeat",
     "Section",
+    "SectionRule",
     "TagRedirect",
     "file_sha256",
     "photo_problems",

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -19,10 +20,18 @@ from articles.sanitize import sanitize_html
 
 class ArticleQuerySet(models.QuerySet):
     def live(self) -> "ArticleQuerySet":
-        """What readers may see: published or scheduled, publish time reached."""
+        """What readers may see: published or scheduled, publish time reached,
+        no embargo still running. Taken-down articles have a status of their own."""
+        now = timezone.now()
         return self.filter(
-            status__in=Article.LIVE_STATUSES, publish_at__lte=timezone.now()
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status__in=Article.LIVE_STATUSES,
+            publish_at__lte=now,
         )
+
+    def embargoed(self) -> "ArticleQuerySet":
+        """Articles whose embargo has not passed yet, whatever their status."""
+        return self.filter(embargo_until__gt=timezone.now())
 
     def for_cards(self) -> "ArticleQuerySet":
         """Everything a list of article cards renders, in a fixed number of queries."""
@@ -44,6 +53,7 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        TAKEN_DOWN = "taken_down", "Taken down"
 
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
@@ -108,6 +118,38 @@ class Article(models.Model):
         help_text="When a correction to the live article was last published; "
         "readers see it as “Updated”.",
     )
+    # Nothing about the article reaches readers before this time, whatever its
+    # status: a safety net for stories published early by mistake.
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Nothing about the article is public before this time, even if "
+        "it is published.",
+    )
+    update_note = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Why the live article was last updated, shown next to “Updated”.",
+    )
+    corrected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a correction was last added or withdrawn.",
+    )
+    taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    takedown_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,6 +207,8 @@ class Article(models.Model):
         permissions = [
             ("publish_article", "Can review, schedule, publish and unpublish articles"),
             ("edit_any_article", "Can edit articles by anyone"),
+            ("take_down_article", "Can take down and reinstate articles"),
+            ("override_checklist", "Can override a publishing checklist rule"),
         ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_live_idx"),
@@ -188,17 +232,42 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.section.slug, self.slug])
 
     def is_live(self) -> bool:
+        now = timezone.now()
         return (
             self.status in self.LIVE_STATUSES
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and not self.is_embargoed(now)
         )
+
+    def is_embargoed(self, now=None) -> bool:
+        return self.embargo_until is not None and self.embargo_until > (
+            now or timezone.now()
+        )
+
+    @property
+    def is_taken_down(self) -> bool:
+        return self.status == self.Status.TAKEN_DOWN
+
+    @property
+    def modified_at(self):
+        """When readers last saw the article change: an update or a correction."""
+        moments = [self.publish_at, self.updated_at, self.corrected_at]
+        return max(filter(None, moments), default=None)
 
     @property
     def public_hero_photo(self) -> Photo | None:
         """The hero photo as readers see it: none once its licence has expired."""
         photo = self.hero_photo
         return photo if photo and photo.is_shown_to_readers else None
+
+    @cached_property
+    def shown_corrections(self) -> list:
+        """Corrections and clarifications, newest first. Most articles have none:
+        `corrected_at` says so without a query."""
+        if self.corrected_at is None:
+            return []
+        return list(self.corrections.all())
 
     @property
     def hero_photo_caption(self) -> str:

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.photos.originals import original_storage
+
 
 class PhotoCreditQuerySet(models.QuerySet):
     def for_parts(
@@ -127,8 +129,13 @@ class PhotoQuerySet(models.QuerySet):
 
 
 class Photo(models.Model):
+    # The picture as uploaded, where no public address serves it; readers get
+    # `renditions` (articles/photos/originals.py).
     image = models.ImageField(
-        upload_to=photo_upload_to, width_field="width", height_field="height"
+        upload_to=photo_upload_to,
+        storage=original_storage,
+        width_field="width",
+        height_field="height",
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
@@ -179,6 +186,15 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two uploads of one picture at the same moment both pass the form's
+            # check; the database lets only one in (articles/photos/storage.py).
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~Q(sha256=""),
+                name="unique_photo_sha256",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.caption[:60] or self.alt_text[:60] or self.image.name
@@ -208,8 +224,11 @@ class Photo(models.Model):
 
     @property
     def is_shown_to_readers(self) -> bool:
-        """False once the licence has expired: pages then leave the picture out."""
-        return bool(self.image) and not self.is_licence_expired()
+        """False once the licence has expired, or while the photo has no
+        renditions (readers never get the original): pages then leave it out."""
+        return (
+            bool(self.image) and bool(self.renditions) and not self.is_licence_expired()
+        )
 
     @property
     def licence_days_left(self) -> int | None:
@@ -227,19 +246,33 @@ def photo_problems(
     """
     if photo is None:
         return []
-    problems = []
+    found = [
+        alt_text_problem(photo, alt_text),
+        credit_problem(photo),
+        licence_problem(photo, today),
+    ]
+    return [problem for problem in found if problem]
+
+
+def alt_text_problem(photo: Photo, alt_text: str | None = None) -> str:
     if not (photo.alt_text if alt_text is None else alt_text).strip():
-        problems.append(
-            "The photo has no alt text: describe what it shows on the photo's page."
-        )
+        return "The photo has no alt text: describe what it shows on the photo's page."
+    return ""
+
+
+def credit_problem(photo: Photo) -> str:
     if not photo.credit_id:
-        problems.append("The photo has no credit: give its photographer or agency.")
+        return "The photo has no credit: give its photographer or agency."
+    return ""
+
+
+def licence_problem(photo: Photo, today: date | None = None) -> str:
     if photo.is_licence_expired(today):
-        problems.append(
+        return (
             f"The photo's licence expired on {photo.licence_expires_on:%d %b %Y}: "
             "choose another photo."
         )
-    return problems
+    return ""
 
 
 def file_sha256(file) -> str:

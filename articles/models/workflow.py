@@ -21,6 +21,14 @@ class ArticleEvent(models.Model):
         RESTORE = "restore", "Restored a revision"
         HOLD = "hold", "Held back at its scheduled time"
         IMPORT = "import", "Imported"
+        CORRECT = "correct", "Added a correction"
+        WITHDRAW_CORRECTION = "withdraw_correction", "Withdrew a correction"
+        TAKE_DOWN = "take_down", "Taken down"
+        REINSTATE = "reinstate", "Reinstated"
+        EMBARGO = "embargo", "Set an embargo"
+        LIFT_EMBARGO = "lift_embargo", "Lifted the embargo"
+        EMBARGO_ENDED = "embargo_ended", "Embargo ended"
+        OVERRIDE = "override", "Overrode a checklist rule"
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

@@ -1,7 +1,10 @@
 """Renditions: the resized copies readers get, each carrying the photo's credit.
 
-`update_renditions()` makes them; `picture_sources()` and its neighbours say
-which file a page should link.
+`update_renditions()` makes them (and withdraws those of a photo whose licence
+has ended); `picture_sources()` and its neighbours say which file a page should
+link. Renditions are the only files of a photo with a public address: they live
+in the default storage under `renditions/`, the originals elsewhere
+(articles/photos/originals.py).
 """
 
 import hashlib
@@ -10,6 +13,7 @@ import json
 import secrets
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import (
     Image,
@@ -30,6 +34,7 @@ SOCIAL_CARD = (1200, 630)
 SOCIAL_ENCODING = {"format": "JPEG", "quality": 85, "optimize": True}
 # Raise when the way renditions are made changes, so that all are made again.
 RENDITION_VERSION = 1
+RENDITIONS_FOLDER = "renditions/"
 
 
 def rendition_key(photo: Photo) -> str:
@@ -47,6 +52,10 @@ def rendition_key(photo: Photo) -> str:
 
 
 def renditions_are_current(photo: Photo) -> bool:
+    """Whether the photo's renditions are what readers should get: exactly
+    those of its picture and credit, or none once its licence has ended."""
+    if photo.is_licence_expired():
+        return not photo.renditions
     return bool(photo.renditions) and photo.renditions.get("key") == rendition_key(
         photo
     )
@@ -149,18 +158,26 @@ def update_renditions(photo: Photo, *, force: bool = False) -> list[str]:
 
     Returns the names of the files written, so that a caller whose transaction
     fails can remove them. The previous renditions are deleted once the new ones
-    are committed; until then pages keep serving the old ones.
+    are committed; until then pages keep serving the old ones. A photo whose
+    licence has ended gets none: its renditions are withdrawn instead, so that
+    no address serves the picture any more.
     """
-    if not photo.image or (not force and renditions_are_current(photo)):
+    if not photo.image:
+        return []
+    if photo.is_licence_expired():
+        withdraw_renditions(photo)
+        return []
+    if not force and renditions_are_current(photo):
         return []
     key = rendition_key(photo)
-    storage = photo.image.storage
+    storage = default_storage
     with photo.image.open("rb") as handle:
         data = handle.read()
     made = render(data, embedded_metadata(photo))
     # A fresh token per generation keeps every URL immutable (safe to cache
     # for a year) and never overwrites a file a page may still be serving.
-    stem = f"renditions/{photo.sha256[:2]}/{photo.sha256[:16]}-{secrets.token_hex(4)}"
+    digest = photo.sha256
+    stem = f"{RENDITIONS_FOLDER}{digest[:2]}/{digest[:16]}-{secrets.token_hex(4)}"
     extensions = {"webp": "webp", "jpeg": "jpg", "social": "jpg"}
     written: list[str] = []
     renditions: dict = {"key": key, "width": photo.width, "height": photo.height}
@@ -192,6 +209,16 @@ def update_renditions(photo: Photo, *, force: bool = False) -> list[str]:
     return written
 
 
+def withdraw_renditions(photo: Photo) -> None:
+    """Forget the photo's renditions and delete their files once that commits."""
+    old = rendition_names(photo.renditions or {})
+    if not photo.renditions:
+        return
+    photo.renditions = {}
+    photo.save(update_fields=["renditions"])
+    transaction.on_commit(lambda: delete_files(default_storage, old))
+
+
 def delete_files(storage, names) -> None:
     for name in names:
         if name:
@@ -201,14 +228,18 @@ def delete_files(storage, names) -> None:
 # Serving --------------------------------------------------------------------
 
 
-def picture_sources(photo: Photo) -> dict:
-    """What a <picture> element needs: srcsets, fallback src, width and height."""
+def picture_sources(photo: Photo) -> dict | None:
+    """What a <picture> element needs: srcsets, fallback src, width and height.
+
+    None for a photo without renditions (not made yet, or withdrawn with its
+    licence): its original is never served to readers.
+    """
     renditions = photo.renditions or {}
-    storage = photo.image.storage
+    storage = default_storage
     jpeg = renditions.get("jpeg") or []
     webp = renditions.get("webp") or []
     if not jpeg:
-        return {"src": photo.image.url, "width": photo.width, "height": photo.height}
+        return None
 
     def srcset(items):
         return ", ".join(f"{storage.url(i['name'])} {i['width']}w" for i in items)
@@ -229,16 +260,17 @@ def largest_jpeg(photo: Photo) -> dict | None:
     if not jpeg:
         return None
     item = jpeg[-1]
-    return {**item, "url": photo.image.storage.url(item["name"])}
+    return {**item, "url": default_storage.url(item["name"])}
 
 
 def social_card(photo: Photo) -> dict | None:
     card = (photo.renditions or {}).get("social")
     if not card:
         return None
-    return {**card, "url": photo.image.storage.url(card["name"])}
+    return {**card, "url": default_storage.url(card["name"])}
 
 
-def smallest_url(photo: Photo) -> str:
+def smallest_url(photo: Photo) -> str | None:
+    """The smallest JPEG rendition, for thumbnails; None when there is none."""
     jpeg = (photo.renditions or {}).get("jpeg") or []
-    return photo.image.storage.url(jpeg[0]["name"]) if jpeg else photo.image.url
+    return default_storage.url(jpeg[0]["name"]) if jpeg else None

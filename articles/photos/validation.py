@@ -221,6 +221,17 @@ def _has_private_metadata(image: Image.Image) -> bool:
     return bool(set(image.info) - _SAFE_INFO[image.format])
 
 
+def _has_trailing_data(format: str, data: bytes) -> bool:
+    """Bytes after the picture's end (an HTML page appended to a JPEG, say)."""
+    if format in ("JPEG", "MPO"):
+        return not data.endswith(b"\xff\xd9")
+    if format == "PNG":
+        return not data.endswith(b"IEND\xaeB`\x82")
+    if format == "WEBP":
+        return int.from_bytes(data[4:8], "little") + 8 != len(data)
+    return False
+
+
 def orientation(image: Image.Image) -> int:
     try:
         return int(image.getexif().get(ExifTags.Base.Orientation) or 1)
@@ -235,7 +246,11 @@ def _clean_content(image: Image.Image, data: bytes) -> tuple[bytes, Image.Image]
     A JPEG is saved again with its own quantisation tables, so it keeps the
     quality the photographer chose. Cleaning a cleaned file returns it unchanged.
     """
-    if orientation(image) == 1 and not _has_private_metadata(image):
+    if (
+        orientation(image) == 1
+        and not _has_private_metadata(image)
+        and not _has_trailing_data(image.format, data)
+    ):
         return data, image
     upright = ImageOps.exif_transpose(image)
     options: dict = {}
@@ -243,7 +258,8 @@ def _clean_content(image: Image.Image, data: bytes) -> tuple[bytes, Image.Image]
     if icc:
         options["icc_profile"] = icc
     if image.format in ("JPEG", "MPO"):
-        options["format"] = "JPEG"
+        # Pillow writes the upload's comment back unless told not to.
+        options.update(format="JPEG", comment=b"")
         quantization = getattr(image, "quantization", None)
         if quantization:
             options["qtables"] = quantization

@@ -10,7 +10,8 @@ def picture(photo, sizes, alt="", loading="lazy", priority=False):
     """A responsive <picture>: WebP with a JPEG fallback, sized by `sizes`.
 
     Pass loading="eager" (and priority=True for the page's main picture) for
-    pictures above the fold; everything else loads lazily.
+    pictures above the fold; everything else loads lazily. A photo without
+    renditions renders as nothing: readers never get the original.
     """
     if not photo:
         return {"sources": None}

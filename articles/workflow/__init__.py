@@ -7,14 +7,20 @@ and the publishing rules, and records an event, a revision and a new version.
 
 - `permissions`: who may do what (the role matrix).
 - `content`: `ArticleContent`, everything an article says, as one value.
-- `rules`: what must hold before content reaches readers.
+- `rules`: the publishing checklist, what must hold before content reaches
+  readers; `checklist`: overriding one of its rules with a reason.
 - `transitions`: submit, return, schedule, publish, unpublish, the sweep.
-- `editing`: create, edit, pending changes, restore, previews.
+- `editing`: create, edit, pending changes (with update notes), restore, previews.
+- `corrections`: corrections and clarifications, and their withdrawal.
+- `embargo`: embargo times, and their end; `takedown`: taking down, reinstating.
+- `scheduler`: the scheduled sweep in time order, and its heartbeat.
 - `curation`: pinning and excluding related stories.
 - `importing`: articles from an interchange file.
 """
 
+from articles.workflow.checklist import override_rule
 from articles.workflow.content import ArticleContent
+from articles.workflow.corrections import add_correction, withdraw_correction
 from articles.workflow.curation import VERBS as CURATION_VERBS
 from articles.workflow.curation import curate, may_curate
 from articles.workflow.editing import (
@@ -32,6 +38,7 @@ from articles.workflow.editing import (
     publish_changes,
     restore,
 )
+from articles.workflow.embargo import EmbargoNotConfirmed, set_embargo
 from articles.workflow.importing import Imported, import_article, import_links
 from articles.workflow.permissions import (
     ACTION_TARGETS,
@@ -40,15 +47,21 @@ from articles.workflow.permissions import (
     can_create,
     can_delete,
     can_edit,
+    can_override_checklist,
+    can_take_down,
     can_view,
     is_author_of,
     is_editor,
 )
 from articles.workflow.rules import (
     InvalidTransition,
+    RuleResult,
+    checklist,
     publish_problems,
     require_publishable,
 )
+from articles.workflow.scheduler import run_scheduled
+from articles.workflow.takedown import reinstate, take_down
 from articles.workflow.transitions import (
     publish,
     publish_due,
@@ -64,15 +77,21 @@ __all__ = [
     "CURATION_VERBS",
     "ArticleContent",
     "EditConflict",
+    "EmbargoNotConfirmed",
     "Imported",
     "InvalidTransition",
+    "RuleResult",
+    "add_correction",
     "allowed_actions",
     "can_create",
     "can_delete",
     "can_edit",
+    "can_override_checklist",
+    "can_take_down",
     "can_view",
     "check_edit",
     "check_version",
+    "checklist",
     "content_of_revision",
     "create",
     "curate",
@@ -84,6 +103,7 @@ __all__ = [
     "import_links",
     "is_author_of",
     "is_editor",
+    "override_rule",
     "may_curate",
     "preview",
     "proposed_content",
@@ -91,10 +111,15 @@ __all__ = [
     "publish_changes",
     "publish_due",
     "publish_problems",
+    "reinstate",
     "require_publishable",
     "restore",
     "return_to_writer",
+    "run_scheduled",
     "schedule",
+    "set_embargo",
     "submit",
+    "take_down",
     "unpublish",
+    "withdraw_correction",
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from taggit.models import Tag
 
+from articles.body import with_library_text
 from articles.models import Article, Author, Byline, Photo, RelatedLink, Section
 from articles.sanitize import sanitize_html
 
@@ -101,9 +102,10 @@ class ArticleContent:
 
     def normalised(self) -> ArticleContent:
         """The content as it will be stored: clean body, unique tags and people,
-        and the hero photo's library caption and alt text where none are given."""
+        and the photos' library captions and alt text where none are given."""
         content = ArticleContent(**self.as_json())
-        content.body = sanitize_html(content.body)
+        # Each placed photo keeps the caption and alt text it has now.
+        content.body = with_library_text(sanitize_html(content.body))
         content.tags = _unique_tags(content.tags)
         content.authors = list(dict.fromkeys(content.authors))
         content.related = list(dict.fromkeys(content.related))
@@ -132,44 +134,27 @@ class ArticleContent:
         except ValidationError as error:
             raise ValidationError(_field_messages(error)) from None
         article.save()
-        self._write_bylines(article)
-        self._write_related(article)
-        article.tags.set(_tag_rows(self.tags), clear=False)
-
-    def _write_bylines(self, article: Article) -> None:
-        authors = dict(Author.objects.in_bulk(self.authors))
-        wanted = [pk for pk in self.authors if pk in authors]
-        Byline.objects.filter(article=article).exclude(author__in=wanted).delete()
-        existing = {b.author_id: b for b in Byline.objects.filter(article=article)}
-        for position, author_id in enumerate(wanted):
-            byline = existing.get(author_id)
-            if byline is None:
-                Byline.objects.create(
-                    article=article, author_id=author_id, position=position
-                )
-            elif byline.position != position:
-                byline.position = position
-                byline.save(update_fields=["position"])
-
-    def _write_related(self, article: Article) -> None:
+        authors = set(
+            Author.objects.filter(pk__in=self.authors).values_list("pk", flat=True)
+        )
         targets = set(
             Article.objects.filter(pk__in=self.related)
             .exclude(pk=article.pk)
             .values_list("pk", flat=True)
         )
-        wanted = [pk for pk in self.related if pk in targets]
-        links = RelatedLink.objects.filter(from_article=article)
-        links.exclude(to_article__in=wanted).delete()
-        existing = {link.to_article_id: link for link in links}
-        for position, target in enumerate(wanted):
-            link = existing.get(target)
-            if link is None:
-                RelatedLink.objects.create(
-                    from_article=article, to_article_id=target, position=position
-                )
-            elif link.position != position:
-                link.position = position
-                link.save(update_fields=["position"])
+        _write_ordered(
+            Byline.objects.filter(article=article),
+            "author_id",
+            [pk for pk in self.authors if pk in authors],
+            article=article,
+        )
+        _write_ordered(
+            RelatedLink.objects.filter(from_article=article),
+            "to_article_id",
+            [pk for pk in self.related if pk in targets],
+            from_article=article,
+        )
+        article.tags.set(_tag_rows(self.tags), clear=False)
 
     # Showing without writing ------------------------------------------------------
 
@@ -196,6 +181,20 @@ class ArticleContent:
         _prefetched(copy, "bylines", Byline, bylines)
         _prefetched(copy, "tags", Tag, tags)
         return copy
+
+
+def _write_ordered(rows, key: str, wanted: list[int], **parent) -> None:
+    """Make `rows` (bylines or pinned links of one article) hold `wanted` in
+    order, keeping the rows that stay so their revisions follow them."""
+    rows.exclude(**{f"{key}__in": wanted}).delete()
+    existing = {getattr(row, key): row for row in rows}
+    for position, pk in enumerate(wanted):
+        row = existing.get(pk)
+        if row is None:
+            rows.model.objects.create(**parent, **{key: pk}, position=position)
+        elif row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
 
 
 def _new_tag(name: str) -> Tag:

@@ -110,7 +110,7 @@ def check_edit(
     require(can_edit(by, locked), "You may not edit this article.")
     check_version(locked, version, content)
     if locked.status == Status.SCHEDULED and not edits_are_pending(locked):
-        require_publishable(content.normalised())
+        require_publishable(content.normalised(), locked)
     return locked
 
 
@@ -144,12 +144,19 @@ def preview(article: Article) -> Article:
 
 
 def publish_changes(
-    article: Article, *, by: User, comment: str = "", version: int | None = None
+    article: Article,
+    *,
+    by: User,
+    comment: str = "",
+    version: int | None = None,
+    note: str = "",
 ) -> Article:
     """Make an editor-approved set of pending changes visible to readers.
 
     With `version`, only the pending changes the editor saw are published.
+    `note` is the one-line reason readers see next to "Updated".
     """
+    note = _update_note(note)
     with transaction.atomic():
         locked = recording.lock(article)
         require(is_editor(by), "Only editors can publish changes to live articles.")
@@ -162,18 +169,34 @@ def publish_changes(
             )
         content = ArticleContent.from_json(pending.content)
         if locked.status in Article.LIVE_STATUSES:
-            require_publishable(content)
+            require_publishable(content, locked)
         actor = recording.actor_of(by)
         old_path = recording.public_path(locked)
         pending.delete()
         content.write_to(locked)
-        Article.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-        recording.event(locked, Action.PUBLISH_CHANGES, actor, comment=comment)
+        Article.objects.filter(pk=locked.pk).update(
+            updated_at=timezone.now(), update_note=note
+        )
+        recording.event(locked, Action.PUBLISH_CHANGES, actor, comment=note or comment)
         recording.saved(
             locked, actor, comment=Action.PUBLISH_CHANGES.label, old_path=old_path
         )
     article.refresh_from_db()
     return article
+
+
+def _update_note(note: str) -> str:
+    note = note.strip()
+    if "\n" in note or "\r" in note:
+        raise InvalidTransition(
+            "The update note is one line: readers see it by the date."
+        )
+    limit = Article._meta.get_field("update_note").max_length
+    if len(note) > limit:
+        raise InvalidTransition(
+            f"The update note has {len(note)} characters; at most {limit} fit."
+        )
+    return note
 
 
 def discard_changes(article: Article, *, by: User, version: int | None = None) -> None:

@@ -22,6 +22,8 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Status.SCHEDULED: {Status.DRAFT, Status.PUBLISHED},
     Status.PUBLISHED: {Status.UNPUBLISHED},
     Status.UNPUBLISHED: {Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED},
+    # Only reinstating (articles.workflow.takedown) brings one back.
+    Status.TAKEN_DOWN: set(),
 }
 
 ACTION_TARGETS: dict[str, str] = {
@@ -67,9 +69,19 @@ def can_edit(user: User, article: Article) -> bool:
 def can_delete(user: User, article: Article) -> bool:
     if not user.is_authenticated or not user.has_perm("articles.delete_article"):
         return False
+    if article.status == Status.TAKEN_DOWN:
+        return user.is_superuser  # the record of a takedown stays
     if is_editor(user):
         return True
     return article.status == Status.DRAFT and is_author_of(user, article)
+
+
+def can_take_down(user: User) -> bool:
+    return user.is_active and user.has_perm("articles.take_down_article")
+
+
+def can_override_checklist(user: User) -> bool:
+    return is_editor(user) and user.has_perm("articles.override_checklist")
 
 
 def allowed_actions(user: User, article: Article) -> list[str]:

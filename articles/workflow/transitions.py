@@ -23,6 +23,7 @@ from articles.models import Article, ArticleEvent, PendingChange
 from articles.workflow import recording
 from articles.workflow.content import ArticleContent
 from articles.workflow.editing import check_version
+from articles.workflow.embargo import require_embargo_confirmed
 from articles.workflow.permissions import (
     ACTION_TARGETS,
     ALLOWED_MOVES,
@@ -77,6 +78,7 @@ def schedule(
     at: datetime | None,
     comment: str = "",
     version: int | None = None,
+    confirm_embargo: bool = False,
 ) -> Article:
     if at is None or at <= timezone.now():
         raise InvalidTransition(
@@ -90,12 +92,18 @@ def schedule(
         version=version,
         refusal="Only editors can schedule articles.",
         goes_live=True,
+        confirm_embargo=confirm_embargo,
         publish_at=at,
     )
 
 
 def publish(
-    article: Article, *, by: User, comment: str = "", version: int | None = None
+    article: Article,
+    *,
+    by: User,
+    comment: str = "",
+    version: int | None = None,
+    confirm_embargo: bool = False,
 ) -> Article:
     def dates(locked: Article) -> dict:
         now = timezone.now()
@@ -115,6 +123,7 @@ def publish(
         version=version,
         refusal="Only editors can publish articles.",
         goes_live=True,
+        confirm_embargo=confirm_embargo,
         changes_for=dates,
     )
 
@@ -136,47 +145,74 @@ def publish_due(now: datetime | None = None) -> list[Article]:
     """Record the publication of scheduled articles whose time has come.
 
     Readers see them from `publish_at` anyway (`live()` compares the time); this
-    writes the transition and its event. Every edit of a scheduled article is
-    checked against the publishing rules, but a photo can change on its own: an
-    article that breaks them now is held back for review instead. Safe to run
+    writes the transition and its event, oldest first, so a run that catches up
+    on missed ones records them in the order they went out. Safe to run
     repeatedly and concurrently: each article is moved by exactly one run.
     """
     now = now or timezone.now()
-    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now)
     published = []
-    for pk in due.order_by("publish_at", "pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            article = recording.lock(Article(pk=pk))
-            if article.status != Status.SCHEDULED or article.publish_at > now:
-                continue  # moved meanwhile by another run or an editor
-            if problems := publish_problems(ArticleContent.of(article)):
-                article.status = Status.IN_REVIEW
-                article.save(update_fields=["status"])
-                recording.bump_version(article)
-                recording.event(
-                    article,
-                    Action.HOLD,
-                    None,
-                    from_status=Status.SCHEDULED,
-                    comment=f"Held back at its scheduled time: {problems[0]}",
-                )
-                recording.saved(article, None, comment="Held back", old_path=None)
-                continue
-            article.status = Status.PUBLISHED
-            article.first_published_at = (
-                article.first_published_at or article.publish_at
-            )
-            article.save(update_fields=["status", "first_published_at"])
-            recording.event(
-                article,
-                Action.PUBLISH,
-                None,
-                from_status=Status.SCHEDULED,
-                comment="Published at its scheduled time.",
-            )
-            recording.saved(article, None, comment=Action.PUBLISH.label, old_path=None)
+    for pk in due_for_publication(now).values_list("pk", flat=True):
+        article = publish_one(pk, now)
+        if article is not None and article.status == Status.PUBLISHED:
             published.append(article)
     return published
+
+
+def due_for_publication(now: datetime):
+    return Article.objects.filter(
+        status=Status.SCHEDULED, publish_at__lte=now
+    ).order_by("publish_at", "pk")
+
+
+def publish_one(pk: int, now: datetime) -> Article | None:
+    """Publish one scheduled article whose time has come, or hold it back.
+
+    Every edit of a scheduled article is checked against the publishing rules,
+    but a photo or a linked story can change on its own: an article that breaks
+    them now is held back for review instead. None when another run or an
+    editor moved it meanwhile.
+    """
+    with transaction.atomic():
+        article = recording.lock(Article(pk=pk))
+        if article.status != Status.SCHEDULED or article.publish_at > now:
+            return None
+        if problems := publish_problems(ArticleContent.of(article), article):
+            article.status = Status.IN_REVIEW
+            article.save(update_fields=["status"])
+            recording.bump_version(article)
+            recording.event(
+                article,
+                Action.HOLD,
+                None,
+                from_status=Status.SCHEDULED,
+                comment=f"Held back at its scheduled time: {'; '.join(problems)}",
+            )
+            recording.saved(article, None, comment="Held back", old_path=None)
+            return article
+        article.status = Status.PUBLISHED
+        article.first_published_at = article.first_published_at or article.publish_at
+        article.save(update_fields=["status", "first_published_at"])
+        recording.event(
+            article,
+            Action.PUBLISH,
+            None,
+            from_status=Status.SCHEDULED,
+            comment=_on_time(article.publish_at, now),
+        )
+        recording.saved(article, None, comment=Action.PUBLISH.label, old_path=None)
+        return article
+
+
+def _on_time(due: datetime, now: datetime) -> str:
+    late = now - due
+    if late.total_seconds() < 120:
+        return "Published at its scheduled time."
+    when = timezone.localtime(due)
+    return (
+        f"Published at its scheduled time ({when:%b} {when.day}, {when:%H:%M}), "
+        f"recorded {int(late.total_seconds() // 60)} minutes late by a run that "
+        "caught up."
+    )
 
 
 def _move(
@@ -189,6 +225,7 @@ def _move(
     refusal: str,
     allowed=None,
     goes_live: bool = False,
+    confirm_embargo: bool = False,
     changes_for=None,
     **changes,
 ) -> Article:
@@ -210,7 +247,10 @@ def _move(
                     f"“{locked.headline}” has pending changes: publish or discard "
                     "them first."
                 )
-            require_publishable(ArticleContent.of(locked))
+            require_publishable(ArticleContent.of(locked), locked)
+            require_embargo_confirmed(
+                locked, at=changes.get("publish_at"), confirmed=confirm_embargo
+            )
         changes = {**changes, **(changes_for(locked) if changes_for else {})}
         for name, value in {"status": target, **changes}.items():
             setattr(locked, name, value)

@@ -1,19 +1,28 @@
-"""Record the publication of scheduled articles whose publish time has passed."""
+"""Publish scheduled articles whose time has come and end passed embargoes."""
 
 from django.core.management.base import BaseCommand
 
-from articles import workflow
+from articles.workflow.scheduler import run_scheduled
 
 
 class Command(BaseCommand):
     help = (
-        "Move scheduled articles whose publish time has passed to published and "
-        "record the event. Readers already see them from their publish time; run "
-        "this every minute (cron or a worker). Safe to run repeatedly and in parallel."
+        "Move scheduled articles whose publish time has passed to published, record "
+        "embargoes that have ended, and leave a heartbeat for /healthz. Readers "
+        "already see articles from their publish time; run this every minute (cron "
+        "or a worker). Missed runs are caught up in time order. Safe to run "
+        "repeatedly and in parallel."
     )
 
     def handle(self, *args, **options):
-        published = workflow.publish_due()
-        for article in published:
+        run = run_scheduled()
+        for article in run.published:
             self.stdout.write(f"Published “{article.headline}”")
-        self.stdout.write(f"{len(published)} scheduled articles published.")
+        for article in run.held:
+            self.stdout.write(f"Held back for review: “{article.headline}”")
+        for article in run.embargoes_ended:
+            self.stdout.write(f"Embargo ended: “{article.headline}”")
+        self.stdout.write(
+            f"{len(run.published)} scheduled articles published, {len(run.held)} "
+            f"held back, {len(run.embargoes_ended)} embargoes ended."
+        )

@@ -1,5 +1,6 @@
 """Make the resized copies of photos again: after a change in how they are made,
-a credit corrected for many photos, or lost files."""
+a credit corrected for many photos, or lost files; and withdraw those of photos
+whose licence has ended."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -11,7 +12,8 @@ from articles.photos.renditions import renditions_are_current, update_renditions
 class Command(BaseCommand):
     help = (
         "Make renditions for every photo whose renditions are missing or out of "
-        "date (a changed credit or rendition settings). Each photo is saved as it "
+        "date (a changed credit or rendition settings), and delete the renditions "
+        "of photos whose licence has ended (run it nightly). Each photo is saved as it "
         "is done, so an interrupted run picks up where it stopped when run again. "
         "--all remakes every photo's renditions; resume such a run with "
         "--start-after, as printed when it stops."
@@ -53,7 +55,7 @@ class Command(BaseCommand):
                 f"{stale} of {total} photos would get new renditions (dry run)."
             )
             return
-        made, failed, last_done = 0, [], start_after
+        made, withdrawn, failed, last_done = 0, 0, [], start_after
         progress = tqdm(
             total=total,
             unit="photo",
@@ -64,8 +66,11 @@ class Command(BaseCommand):
         try:
             for photo in photos.iterator(chunk_size=200):
                 try:
+                    withdrawing = photo.is_licence_expired() and photo.renditions
                     if update_renditions(photo, force=all):
                         made += 1
+                    elif withdrawing:
+                        withdrawn += 1
                 except Exception as error:  # one bad file must not stop the run
                     failed.append(photo.pk)
                     progress.write(f"Photo {photo.pk} ({photo.image.name}): {error}")
@@ -80,8 +85,9 @@ class Command(BaseCommand):
         progress.close()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Made renditions for {made} photos; "
-                f"{total - made - len(failed)} were up to date."
+                f"Made renditions for {made} photos; withdrew those of {withdrawn} "
+                f"whose licence has ended; "
+                f"{total - made - withdrawn - len(failed)} were up to date."
             )
         )
         if failed:

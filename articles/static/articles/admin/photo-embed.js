@@ -1,9 +1,11 @@
 // Photos from the library in the article body editor (django-prose-editor / Tiptap).
 //
-// A photo is stored as <figure data-photo="12"></figure>: a reference, so that a
-// corrected caption or credit shows everywhere the photo is used. In the editor it
-// is shown with the same HTML the article page renders (templates/articles/includes/
-// photo_figure.html), fetched from the admin's photo library endpoint.
+// A photo is stored as <figure data-photo="12" data-caption="…" data-alt="…"></figure>:
+// a reference to the library's picture and credit, with this story's own caption
+// and alt text, filled in from the library's when the photo is placed and edited
+// under the picture. In the editor it is shown with the same HTML the article page
+// renders (templates/articles/includes/photo_figure.html), fetched from the admin's
+// photo library endpoint.
 import { Extension, Node, crel } from "django-prose-editor/editor"
 
 const PHOTO_ID = /^[1-9][0-9]*$/
@@ -48,15 +50,36 @@ const lookup = (url, id) => {
   return promise
 }
 
-const showPhoto = (dom, photo, id) => {
+const showPhoto = (dom, preview, photo, id) => {
   dom.classList.toggle("photo-embed--missing", !photo)
   if (photo) {
-    dom.innerHTML = photo.figure // rendered and escaped by Django's template
+    preview.innerHTML = photo.figure // rendered and escaped by Django's template
   } else if (photo === null) {
-    dom.textContent = `Photo #${id} is no longer in the photo library. Remove it before saving.`
+    preview.textContent = `Photo #${id} is no longer in the photo library. Remove it before saving.`
   } else {
-    dom.textContent = `Photo #${id} could not be loaded; it is kept in the article.`
+    preview.textContent = `Photo #${id} could not be loaded; it is kept in the article.`
   }
+}
+
+// Shows this story's caption and alt text in the figure the page renders.
+const showUse = (preview, photo, caption, alt) => {
+  const figure = preview.querySelector("figure")
+  if (!figure) return
+  for (const img of figure.querySelectorAll("img")) img.alt = alt
+  let figcaption = figure.querySelector("figcaption")
+  if (!figcaption) figcaption = figure.appendChild(crel("figcaption"))
+  let span = figcaption.querySelector(".inline-photo__caption")
+  if (!span) span = figcaption.insertBefore(crel("span", { className: "inline-photo__caption" }), figcaption.firstChild)
+  span.textContent = caption
+  span.hidden = !caption
+  figcaption.hidden = !caption && !photo.credit
+}
+
+const textField = (tag, label, className) => {
+  const input = crel(tag, { className })
+  if (tag === "input") input.type = "text"
+  else input.rows = 2
+  return [crel("label", {}, [crel("span", { textContent: label }), input]), input]
 }
 
 const openLibrary = (editor, url) => {
@@ -84,14 +107,16 @@ const openLibrary = (editor, url) => {
 
   const choose = (photo) => {
     dialog.close()
-    editor.chain().focus().insertPhoto(photo.id).run()
+    editor.chain().focus().insertPhoto(photo).run()
   }
 
   const show = (photos) => {
     results.replaceChildren(
       ...photos.map((photo) => {
         const button = crel("button", { type: "button", className: "photo-library__photo" }, [
-          crel("img", { src: photo.thumbnail, alt: "", loading: "lazy" }),
+          photo.thumbnail
+            ? crel("img", { src: photo.thumbnail, alt: "", loading: "lazy" })
+            : crel("span", { className: "photo-library__none", textContent: "No renditions yet" }),
           crel("span", { className: "photo-library__caption", textContent: photo.caption || photo.alt || `Photo #${photo.id}` }),
           crel("span", { className: "photo-library__credit", textContent: photo.credit }),
         ])
@@ -158,6 +183,18 @@ export const PhotoEmbed = Node.create({
         parseHTML: (element) => element.getAttribute("data-photo"),
         renderHTML: (attributes) => ({ "data-photo": attributes.photo }),
       },
+      // null: never set for this use (an older body), the library's is shown.
+      caption: {
+        default: null,
+        parseHTML: (element) => element.getAttribute("data-caption"),
+        renderHTML: (attributes) =>
+          attributes.caption == null ? {} : { "data-caption": attributes.caption },
+      },
+      alt: {
+        default: null,
+        parseHTML: (element) => element.getAttribute("data-alt"),
+        renderHTML: (attributes) => (attributes.alt == null ? {} : { "data-alt": attributes.alt }),
+      },
     }
   },
 
@@ -177,13 +214,52 @@ export const PhotoEmbed = Node.create({
 
   addNodeView() {
     const url = this.options.libraryUrl
-    return ({ node }) => {
+    return ({ node, getPos, editor }) => {
+      let current = node
+      let library = null
       const id = String(node.attrs.photo)
-      const dom = crel("div", { className: "photo-embed", "data-photo": id })
+      const preview = crel("div", { className: "photo-embed__preview", textContent: "Loading photo…" })
+      const [captionLabel, caption] = textField("textarea", "Caption in this story", "vLargeTextField")
+      const [altLabel, alt] = textField("input", "Alt text in this story: what the picture shows", "vTextField")
+      alt.maxLength = 250
+      const fields = crel("div", { className: "photo-embed__fields" }, [captionLabel, altLabel])
+      fields.hidden = true
+      const dom = crel("div", { className: "photo-embed", "data-photo": id }, [preview, fields])
       dom.contentEditable = "false"
-      dom.textContent = "Loading photo…"
-      lookup(url, id).then((photo) => showPhoto(dom, photo, id))
-      return { dom }
+
+      const show = () => {
+        if (!library) return
+        const text = (name, fallback) => current.attrs[name] ?? fallback ?? ""
+        if (document.activeElement !== caption) caption.value = text("caption", library.caption)
+        if (document.activeElement !== alt) alt.value = text("alt", library.alt)
+        showUse(preview, library, caption.value, alt.value)
+      }
+      const edit = (name, value) => {
+        const pos = getPos()
+        if (typeof pos !== "number") return
+        const attrs = { ...current.attrs, [name]: value }
+        editor.view.dispatch(editor.view.state.tr.setNodeMarkup(pos, undefined, attrs))
+      }
+      caption.addEventListener("input", () => edit("caption", caption.value))
+      alt.addEventListener("input", () => edit("alt", alt.value))
+      lookup(url, id).then((photo) => {
+        library = photo
+        showPhoto(dom, preview, photo, id)
+        fields.hidden = !photo
+        show()
+      })
+      return {
+        dom,
+        update: (updated) => {
+          if (updated.type !== current.type || String(updated.attrs.photo) !== id) return false
+          current = updated
+          show()
+          return true
+        },
+        // Typing, clicks and paste in the caption and alt text fields are theirs.
+        stopEvent: (event) => fields.contains(event.target),
+        ignoreMutation: () => true,
+      }
     }
   },
 
@@ -192,10 +268,16 @@ export const PhotoEmbed = Node.create({
       // Puts the photo after the paragraph the cursor is in (or in place of an empty
       // one) and leaves the cursor in the paragraph after it, so typing goes on
       // below the photo instead of replacing it.
+      // The photo (as the library endpoint gives it) comes with the library's
+      // caption and alt text, which become this use's own.
       insertPhoto:
-        (id) =>
+        (chosen) =>
         ({ state, tr, dispatch, commands }) => {
-          const photo = state.schema.nodes[this.name].create({ photo: String(id) })
+          const photo = state.schema.nodes[this.name].create({
+            photo: String(chosen.id),
+            caption: chosen.caption ?? "",
+            alt: chosen.alt ?? "",
+          })
           const { selection } = state
           const { $from } = selection
           const inText = $from.depth > 0 && $from.parent.isTextblock

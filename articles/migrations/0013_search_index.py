@@ -21,7 +21,7 @@ def drop_engine_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_admin_role_cannot_grant_itself_rights'),
+        ('articles', '0012_photo_originals_and_unique_sha256'),
     ]
 
     operations = [
