@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test chromium lint format check reset-db lock bench
+.PHONY: install run serve test chromium redis-server wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,6 +26,25 @@ run: install
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
+# static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
+# HTTP on loopback, so no HTTPS redirect; the secret key is made once, kept in
+# .secret-key, unless DJANGO_SECRET_KEY is set.
+SECRET_KEY_FILE := .secret-key
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py regenerate_renditions
+	$(PY) manage.py create_admin
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off)"
+	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) \
+		$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -36,7 +55,17 @@ chromium:
 			echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; \
 		fi; }
 
-test: install chromium
+# The Redis fault tests start and stop a redis-server of their own.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+		else \
+			echo "The Redis fault tests need redis-server: sudo apt-get install redis-server"; exit 1; \
+		fi; }
+
+test: install chromium redis-server
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -64,9 +93,22 @@ lock: install
 # photo_weight: bytes a phone downloads for article images versus the originals.
 # related_bench: related stories, tag pages and the admin list at 1k, 10k and 100k
 # articles, in a database of its own (SQLite; PostgreSQL when DATABASE_URL is set).
+# serve_bench: the site under gunicorn and wrk at 10k and 100k articles, cached and
+# uncached, against a minimal Django view (PostgreSQL + Redis when both are set).
 # scale_bench: import of 10,000 stories, renditions by the worker, search and list
 # pages at 100,000 articles (SCALE_BENCH_ARGS="--import-sizes 10000,100000").
-bench: install
+bench: install wrk
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
+	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
 	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
+
+# The serving benchmark's load generator, from Debian's packages when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The serving benchmark needs wrk: sudo apt-get install wrk"; exit 1; \
+		fi; }

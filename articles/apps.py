@@ -11,9 +11,12 @@ class ArticlesConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from articles.background import listeners
+        from articles.cache.generation import bump
         from articles.models import Photo
         from articles.photos.storage import delete_photo_files
         from articles.roles import sync_staff_flag
+        from articles.signals import article_event, content_changed
+        from articles.webhooks.delivery import on_article_event
 
         m2m_changed.connect(
             sync_staff_flag,
@@ -27,3 +30,5 @@ class ArticlesConfig(AppConfig):
             weak=False,
             dispatch_uid="articles.photo_files",
         )
+        article_event.connect(on_article_event, dispatch_uid="articles.webhooks")
+        content_changed.connect(bump, dispatch_uid="articles.cache.bump")

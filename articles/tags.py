@@ -107,6 +107,7 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
         # worker; pages read through live() meanwhile, so nothing leaks.
         for start in range(0, len(article_ids), CHUNK):
             enqueue(refresh_related, article_ids[start : start + CHUNK])
+    announce_content_changed(Tag)
     return MergeResult(
         survivor=into, merged=[tag.name for tag in merged], articles=len(article_ids)
     )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.background.queue import background_task, enqueue
+from articles.signals import announce_content_changed
 
 __all__ = [
     "enqueue",
@@ -36,7 +37,10 @@ def make_renditions(photo_id: int) -> str:
     if photo is None:
         return "gone"
     with transaction.atomic():
-        return "made" if update_renditions(photo) else "current"
+        if not update_renditions(photo):
+            return "current"
+        announce_content_changed(Photo)  # pages now show the new renditions
+    return "made"
 
 
 def renditions_later(photos) -> None:
@@ -50,7 +54,11 @@ def refresh_related(article_ids: list[int]) -> int:
     """Bring the related-stories index up to date for these articles."""
     from articles import related
 
-    related.refresh_articles(article_ids)
+    from taggit.models import Tag
+
+    with transaction.atomic():
+        related.refresh_articles(article_ids)
+        announce_content_changed(Tag)  # tag pages count through the index
     return len(article_ids)
 
 

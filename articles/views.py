@@ -1,9 +1,5 @@
-from itertools import groupby
-
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,15 +8,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import search, workflow
+from articles import home, search, workflow
 from articles.body import render_body
+from articles.feeds.views import alternates
+from articles.listing import NewestFirst, count_tagged
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
 from articles.sitemaps import recent_news
-
-HOME_LEAD_COUNT = 5
-HOME_PER_SECTION = 4
 
 
 class LiveArticleMixin:
@@ -30,33 +25,22 @@ class LiveArticleMixin:
         return Article.objects.live()
 
 
-class HomeView(LiveArticleMixin, TemplateView):
+class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        lead = list(self.get_queryset().for_cards()[:HOME_LEAD_COUNT])
-        ranked = (
-            self.get_queryset()
-            .for_cards()
-            .exclude(pk__in=[article.pk for article in lead])
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("publish_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_PER_SECTION)
-            .order_by("section__position", "section__name", "rank")
+        sections = list(Section.objects.all())
+        lead = home.lead_stories()
+        return super().get_context_data(
+            lead_stories=lead,
+            sections=home.latest_by_section(sections, exclude=lead),
+            nav_sections=sections,
+            feeds=alternates("latest", settings.NEWSROOM_SITE_NAME),
+            **kwargs,
         )
-        sections = [
-            (section, list(articles))
-            for section, articles in groupby(ranked, key=lambda a: a.section)
-        ]
-        return super().get_context_data(lead_stories=lead, sections=sections, **kwargs)
 
 
-class ArticleListView(LiveArticleMixin, ListView):
+class ArticleListView(ListView):
     """Live articles, newest first, paginated; subclasses `filter_articles`."""
 
     template_name = "articles/article_list.html"
@@ -66,7 +50,7 @@ class ArticleListView(LiveArticleMixin, ListView):
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
-        return self.filter_articles(super().get_queryset().for_cards())
+        return NewestFirst(self.filter_articles(Article.objects.all()))
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("show_section", True)
@@ -83,6 +67,7 @@ class SectionView(ArticleListView):
             heading=self.section.name,
             description=self.section.description,
             kind="section",
+            feeds=alternates("section", self.section.name, self.section.slug),
             show_section=False,
             current_section=self.section.slug,
             **kwargs,
@@ -104,11 +89,15 @@ class TagView(ArticleListView):
     def filter_articles(self, articles):
         return articles.filter(tags=self.tag)
 
+    def get_queryset(self):
+        articles = self.filter_articles(Article.objects.all())
+        return NewestFirst(articles, count=lambda: count_tagged(self.tag))
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             heading=self.tag.name,
             kind="tag",
-            feed_url=reverse("articles:tag_feed", args=[self.tag.slug]),
+            feeds=alternates("tag", self.tag.name, self.tag.slug),
             **kwargs,
         )
 
@@ -123,6 +112,7 @@ class AuthorView(ArticleListView):
             heading=self.author.name,
             description=self.author.bio,
             kind="author",
+            feeds=alternates("author", self.author.name, self.author.slug),
             **kwargs,
         )
 

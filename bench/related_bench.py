@@ -25,7 +25,7 @@ RESULTS = ROOT / "bench-results"
 sys.path.insert(0, str(ROOT))
 
 
-def bench_database_url() -> str:
+def bench_database_url(sqlite_name: str = "bench.sqlite3") -> str:
     """A database of the benchmark's own, emptied first."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
@@ -41,7 +41,7 @@ def bench_database_url() -> str:
     if url:
         sys.exit("The benchmark runs on SQLite or on PostgreSQL (DATABASE_URL).")
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "bench.sqlite3"
+    path = RESULTS / sqlite_name
     path.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 

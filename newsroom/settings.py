@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "ninja",
     "articles",
     # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
     "csp",
@@ -79,6 +80,12 @@ MIDDLEWARE = [
     "newsroom.routers.ReplicaMiddleware",
     # Security: sets Content-Security-Policy on every response, cached ones too.
     "articles.security.csp.CSPMiddleware",
+    # Speed: static files and photo renditions, then readers' pages from the page
+    # cache. Keep these right after SecurityMiddleware and CSP: a page served from
+    # the cache skips the middleware below (their headers are stored with it).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.photos.serving.RenditionFilesMiddleware",
+    "articles.cache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +95,7 @@ MIDDLEWARE = [
     "articles.security.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.redirects.OldAddressMiddleware",
     # Security: turns a lock-out into its page; stays last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,8 +107,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Speed: templates are compiled once per process (in development the
+            # autoreloader empties this cache when a template changes).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -111,10 +129,13 @@ TEMPLATES = [
     },
 ]
 
+# Speed: connections are kept between requests (DJANGO_CONN_MAX_AGE seconds) and
+# checked before reuse, so a restarted database costs one retry, not an error.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 
@@ -136,17 +157,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
+# Speed: caches. "default" serves small lookups; "pages" holds readers' pages and
+# the site-wide content generation, and must be shared by every process (all
+# gunicorn workers, the scheduler, imports): Redis when REDIS_URL is set, else a
+# folder on this machine. A Redis fault never fails a request: "default" ignores
+# it (and logs it), the page cache logs it and serves pages uncached.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "newsroom")
 if REDIS_URL:
+    _redis_options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
-        }
+            "KEY_PREFIX": CACHE_PREFIX,
+            "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": True},
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_PREFIX}-pages",
+            "OPTIONS": _redis_options,
+        },
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "NEWSROOM_PAGE_CACHE_DIR", str(BASE_DIR / "page-cache")
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -237,6 +282,11 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 # The language of the search index: a PostgreSQL text search configuration
 # (english, simple, german, …); on SQLite, english stems words, others do not.
 NEWSROOM_SEARCH_LANGUAGE = os.environ.get("NEWSROOM_SEARCH_LANGUAGE", "english")
+# The public site's address, for links in webhook events (sent outside a request).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks are sent by a thread once the event commits; off, they are sent in the
+# committing process before it goes on (retries always come from cron).
+NEWSROOM_WEBHOOKS_IN_BACKGROUND = env_bool("NEWSROOM_WEBHOOKS_IN_BACKGROUND", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.
@@ -258,6 +308,18 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(
 NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
+# Speed: the page cache for readers (see README.md, "Speed"). On unless DEBUG (so
+# template edits show at once in development); NEWSROOM_PAGE_CACHE=0 or 1 decides.
+# Off, pages still carry ETags and Cache-Control.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
+# A cached page is dropped after this long even if nothing changed.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# What browsers and a CDN are told: fresh for max-age, then served stale while
+# they revalidate for stale-while-revalidate seconds.
+NEWSROOM_PAGE_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_MAX_AGE", "10"))
+NEWSROOM_PAGE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("NEWSROOM_PAGE_STALE_WHILE_REVALIDATE", "60")
+)
 
 # --- Security (see SECURITY.md) ------------------------------------------------
 # Headers. No inline script and no eval anywhere: public pages run no script, and

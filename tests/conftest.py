@@ -2,7 +2,7 @@ import json
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from tests.factories import jpeg_bytes, make_author, make_role_user
@@ -15,9 +15,26 @@ def _isolated_media_and_cache(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run at once in the caller unless a test asks for the queue.
     settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+    # Tests that build content with the factories (not the workflow) read pages
+    # uncached; tests/test_page_cache.py turns the cache on with `page_cache`.
+    settings.NEWSROOM_PAGE_CACHE = False
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The full-page cache on, empty, in a fresh generation."""
+    from articles.cache.generation import epochs
+
+    settings.NEWSROOM_PAGE_CACHE = True
+    caches["pages"].clear()
+    epochs.forget()
+    yield
+    epochs.forget()
 
 
 @pytest.fixture

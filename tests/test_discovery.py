@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +90,30 @@ def test_sitemap_lists_live_articles_and_sections_only(client):
         status=Article.Status.SCHEDULED,
         publish_at=timezone.now() + timedelta(hours=1),
     )
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "<loc>http://testserver/sitemap-articles.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-sections.xml</loc>" in index
+    xml = client.get("/sitemap-articles.xml").content.decode()
     assert f"http://testserver{live.get_absolute_url()}" in xml
-    assert "http://testserver/markets/</loc>" in xml
     assert "draft-story" not in xml and "later-story" not in xml
+    sections = client.get("/sitemap-sections.xml").content.decode()
+    assert "http://testserver/markets/</loc>" in sections
+
+
+def test_sitemap_index_splits_a_big_archive_into_parts(client, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    section = make_section(slug="world")
+    stories = [make_article(section=section, slug=f"story-{n}") for n in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-articles.xml?p=3</loc>" in index
+    assert "sitemap-articles.xml?p=4" not in index
+    listed = "".join(
+        client.get(f"/sitemap-articles.xml?p={page}").content.decode()
+        for page in (1, 2, 3)
+    )
+    assert all(f"/world/{story.slug}/</loc>" in listed for story in stories)
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
 
 
 def test_news_sitemap_has_the_last_two_days(client):

@@ -1,6 +1,7 @@
 """The editors' admin, one module per part of the newsroom."""
 
 from articles.admin import (  # noqa: F401
+    api_tokens,
     articles,
     checklist,
     credits,
@@ -9,4 +10,5 @@ from articles.admin import (  # noqa: F401
     tags,
     tasks,
     team,
+    webhooks,
 )

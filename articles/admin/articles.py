@@ -14,6 +14,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from taggit.models import Tag
 
 from articles import body, workflow
+from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
     BylineInline,
@@ -73,6 +74,7 @@ class EmbargoFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
+    AnnouncesDeletions,
     WorkflowAdmin,
     IntegrityAdmin,
     RevisionsAdmin,
@@ -389,7 +391,7 @@ class ArticleEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRedirect)
-class ArticleRedirectAdmin(admin.ModelAdmin):
+class ArticleRedirectAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["old_path", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["old_path", "article__headline"]

@@ -6,12 +6,13 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
 
+from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import PhotoCredit
 from articles.tasks import renditions_later
 
 
 @admin.register(PhotoCredit)
-class PhotoCreditAdmin(admin.ModelAdmin):
+class PhotoCreditAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["line", "photographer", "agency", "distributor", "photo_count"]
     search_fields = ["photographer", "agency", "distributor"]
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import (
     Author,
     Section,
@@ -10,7 +11,7 @@ from articles.models import (
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,7 +33,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import (
     TagRedirect,
 )
@@ -65,7 +66,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "slug", "usage", "public_page"]
     search_fields = ["name"]
@@ -155,7 +156,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(TagRedirect)
-class TagRedirectAdmin(admin.ModelAdmin):
+class TagRedirectAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["old_slug", "tag"]
     list_select_related = ["tag"]
     search_fields = ["old_slug", "tag__name"]

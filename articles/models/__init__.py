@@ -3,6 +3,7 @@
 All live in the one `articles` app; import them from here.
 """
 
+from articles.models.api_tokens import ApiToken
 from articles.models.articles import (
     Article,
     ArticleQuerySet,
@@ -29,9 +30,12 @@ from articles.models.related import RelatedExclusion, RelatedIndexEntry
 from articles.models.scheduler import SchedulerHeartbeat
 from articles.models.search import SearchEntry
 from articles.models.tags import TagRedirect
+from articles.models.webhooks import Webhook, WebhookDelivery, WebhookEvent
+from articles.models.wordpress import WordPressItem
 from articles.models.workflow import ArticleEvent, PendingChange
 
 __all__ = [
+    "ApiToken",
     "RESERVED_SECTION_SLUGS",
     "Article",
     "ArticleEvent",
@@ -53,6 +57,10 @@ __all__ = [
     "Section",
     "SectionRule",
     "TagRedirect",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WordPressItem",
     "file_sha256",
     "photo_problems",
     "photo_upload_to",

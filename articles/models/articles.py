@@ -34,16 +34,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(embargo_until__gt=timezone.now())
 
     def for_cards(self) -> "ArticleQuerySet":
-        """Everything a list of article cards renders, in a fixed number of queries."""
+        """Everything a list of article cards renders, in a fixed number of queries.
+
+        Cards never show the body, so it is not read.
+        """
+        return self._with_byline_and_photo().defer("body")
+
+    def for_page(self) -> "ArticleQuerySet":
+        """Everything the article page renders, apart from related stories."""
+        return self._with_byline_and_photo().prefetch_related("tags")
+
+    def _with_byline_and_photo(self) -> "ArticleQuerySet":
         return self.select_related(
             "section", "hero_photo", "hero_photo__credit"
         ).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
-
-    def for_page(self) -> "ArticleQuerySet":
-        """Everything the article page renders, apart from related stories."""
-        return self.for_cards().prefetch_related("tags")
 
 
 class Article(models.Model):

@@ -24,6 +24,7 @@ from PIL import (
 from articles.models import Photo
 from articles.photos.metadata import embedded_metadata, exif_bytes, xmp_bytes
 from articles.photos.validation import DECODERS, orientation
+from articles.signals import announce_content_changed
 
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1600)
 ENCODINGS = {
@@ -206,6 +207,7 @@ def update_renditions(photo: Photo, *, force: bool = False) -> list[str]:
         delete_files(storage, written)
         raise
     transaction.on_commit(lambda: delete_files(storage, old))
+    announce_content_changed(Photo)  # pages must link to the new files
     return written
 
 

@@ -13,6 +13,7 @@ from articles.photos.renditions import (
     renditions_are_current,
 )
 from articles.photos.validation import PreparedImage
+from articles.signals import announce_content_changed
 from articles.tasks import renditions_later
 
 
@@ -67,6 +68,7 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                     raise DuplicatePicture(taken) from None
                 if not renditions_are_current(photo):
                     renditions_later([photo])
+            announce_content_changed(Photo)
     except BaseException:
         delete_stored_files(written)
         raise
@@ -91,3 +93,4 @@ def delete_photo_files(photo: Photo) -> None:
     """Remove a deleted photo's file and renditions once the deletion commits."""
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_stored_files(names))
+    announce_content_changed(Photo)

@@ -21,7 +21,7 @@ def drop_engine_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_photo_originals_and_unique_sha256'),
+        ('articles', '0013_api_tokens_webhooks_wordpress_items'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+"""The full-page cache for readers, and the HTTP caching headers of public pages.
+
+- `generation`: the site-wide content generation every process shares, changed
+  when a change readers could see commits, and the next time-based change.
+- `store`: reading and writing the shared page cache without ever failing a page.
+- `middleware`: which requests are served from the cache; ETag, 304,
+  Cache-Control and Vary; `private, no-store` for staff.
+- `public_page`: marks the views whose anonymous GETs may be cached.
+
+A page is cached under its address and remembered with the generation and the
+time-based epoch it was rendered in; it is served only while both still hold, so
+a change shows on the next request whichever process made it.
+"""
+
+from articles.cache.middleware import public_page
+
+__all__ = ["public_page"]

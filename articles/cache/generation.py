@@ -1,0 +1,130 @@
+"""The site-wide content generation and the next time-based change.
+
+The generation is a random token in the shared page cache, replaced by a new one
+whenever `articles.signals.content_changed` is sent (after the change commits).
+A new token is never one used before, so a page rendered from older content can
+never be taken as current, however writes of several processes interleave, and
+a cache restarted empty simply starts a new generation.
+
+Some changes happen with no write at all: a scheduled article goes live at its
+`publish_at`, an embargo lifts at `embargo_until`, a photo leaves pages the day
+after its licence ends. The epoch is
+the time of the next such change; it is part of what a cached page is checked
+against, so the page turns over at that moment without any sweep. Each process
+works the epoch out once per generation (three indexed queries) and again whenever
+the moment it named has passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from articles.cache import store
+from articles.models import Article, Photo
+
+logger = logging.getLogger("articles.cache")
+
+GENERATION_KEY = "generation"
+NEVER = float("inf")
+BUMP_ATTEMPTS = 3
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def bump(**signal_kwargs) -> None:
+    """Start a new generation: every cached page is out of date from now on.
+
+    Receives `content_changed`. Retried briefly, because a lost bump would leave
+    pages stale until they expire (NEWSROOM_PAGE_CACHE_SECONDS).
+    """
+    for attempt in range(BUMP_ATTEMPTS):
+        if store.set(GENERATION_KEY, new_token(), timeout=None, force=True):
+            return
+        time.sleep(0.1 * (attempt + 1))
+    logger.error(
+        "Could not start a new page cache generation; cached pages may show the "
+        "old content for up to %s seconds.",
+        settings.NEWSROOM_PAGE_CACHE_SECONDS,
+    )
+
+
+def read(generation: str | None) -> str | None:
+    """The generation from a value read from the cache, starting one if missing.
+
+    None when the cache cannot be reached: pages are then rendered uncached.
+    """
+    if generation is not None:
+        return generation
+    token = new_token()
+    if not store.add(GENERATION_KEY, token, timeout=None):
+        return store.get(GENERATION_KEY)
+    return token
+
+
+def time_of_next_change(now: datetime | None = None) -> float:
+    """When readers' pages next change by the clock alone, as a Unix timestamp
+    (NEVER when nothing is due)."""
+    now = now or timezone.now()
+    moments = []
+    going_live = (
+        Article.objects.filter(status__in=Article.LIVE_STATUSES, publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    if going_live:
+        moments.append(going_live.timestamp())
+    embargo_lifts = (
+        Article.objects.filter(status__in=Article.LIVE_STATUSES, embargo_until__gt=now)
+        .order_by("embargo_until")
+        .values_list("embargo_until", flat=True)
+        .first()
+    )
+    if embargo_lifts:
+        moments.append(embargo_lifts.timestamp())
+    last_day = (
+        Photo.objects.filter(licence_expires_on__gte=timezone.localdate(now))
+        .order_by("licence_expires_on")
+        .values_list("licence_expires_on", flat=True)
+        .first()
+    )
+    if last_day:
+        day_after = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+        moments.append(timezone.make_aware(day_after).timestamp())
+    return min(moments, default=NEVER)
+
+
+class Epochs:
+    """This process's knowledge of the next time-based change, per generation."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._until = NEVER
+
+    def current(self, generation: str) -> float:
+        """The epoch pages of `generation` are valid in: the moment it ends."""
+        now = timezone.now().timestamp()
+        with self._lock:
+            if generation == self._generation and now < self._until:
+                return self._until
+        until = time_of_next_change()
+        with self._lock:
+            self._generation, self._until = generation, until
+        return until
+
+    def forget(self) -> None:
+        with self._lock:
+            self._generation, self._until = None, NEVER
+
+
+epochs = Epochs()

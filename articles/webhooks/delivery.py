@@ -1,0 +1,164 @@
+"""Queueing and sending deliveries, with retries and back-off.
+
+Every delivery is a row first, so nothing is lost when a process stops: the
+event's transaction commits, the rows are written, and a background thread sends
+them at once. A failed attempt is retried after RETRY_DELAYS by
+`manage.py deliver_webhooks` (run it every minute from cron, like
+`publish_scheduled`), which also sends anything a stopped process left behind.
+Each attempt claims its row with a conditional UPDATE, so the thread and any
+number of cron runs never send one attempt twice.
+"""
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+import httpx
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Webhook, WebhookDelivery
+from articles.models.webhooks import TEST_EVENT
+from articles.webhooks import events, signing
+
+log = logging.getLogger(__name__)
+
+# Waits before the 2nd, 3rd, … attempt; after the last, the delivery has failed.
+RETRY_DELAYS = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
+TIMEOUT = httpx.Timeout(10.0)
+# Longer than any attempt can take: a claimed row is retried if its sender died.
+CLAIM = timedelta(minutes=2)
+Status = WebhookDelivery.Status
+
+
+def queue(kind: str, data: dict, webhooks=None) -> list[WebhookDelivery]:
+    """One pending delivery per active webhook that wants `kind`."""
+    now = timezone.now()
+    if webhooks is None:
+        webhooks = [
+            w for w in Webhook.objects.filter(is_active=True) if kind in w.events
+        ]
+    deliveries = []
+    for webhook in webhooks:
+        delivery = WebhookDelivery(webhook=webhook, event=kind, next_attempt_at=now)
+        delivery.body = events.envelope(delivery.uid, kind, data, now)
+        deliveries.append(delivery)
+    return WebhookDelivery.objects.bulk_create(deliveries)
+
+
+def on_article_event(sender, event, **kwargs) -> None:
+    """Receiver of `articles.signals.article_event` (sent after commit)."""
+    found = events.body_for(event)
+    if found is None:
+        return
+    deliveries = queue(*found)
+    if deliveries:
+        send_soon([delivery.pk for delivery in deliveries])
+
+
+def queue_test(webhook: Webhook) -> WebhookDelivery:
+    """A `webhook.test` event for one webhook, whatever events it receives."""
+    data = {"message": f"A test event from {settings.NEWSROOM_SITE_NAME}."}
+    return queue(TEST_EVENT, data, webhooks=[webhook])[0]
+
+
+def send_soon(ids: list[int]) -> None:
+    if not settings.NEWSROOM_WEBHOOKS_IN_BACKGROUND:
+        send_due(ids=ids)
+        return
+    threading.Thread(target=_send_in_thread, args=(ids,), daemon=True).start()
+
+
+def _send_in_thread(ids: list[int]) -> None:
+    try:
+        send_due(ids=ids)
+    except Exception:
+        log.exception("Webhook deliveries %s failed to send; cron will retry", ids)
+    finally:
+        connection.close()
+
+
+def send_due(now=None, ids: list[int] | None = None) -> int:
+    """Attempt every delivery that is due (or those of `ids`); return how many."""
+    now = now or timezone.now()
+    due = WebhookDelivery.objects.due(now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    sent = 0
+    for delivery in due.select_related("webhook").order_by("next_attempt_at", "pk"):
+        if attempt(delivery, now=now):
+            sent += 1
+    return sent
+
+
+def attempt(delivery: WebhookDelivery, now=None) -> bool:
+    """Send one attempt if this process wins the claim; False if another did."""
+    now = now or timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery.pk,
+        status=Status.PENDING,
+        next_attempt_at=delivery.next_attempt_at,
+    ).update(next_attempt_at=now + CLAIM)
+    if not claimed:
+        return False
+    result = _post(delivery)
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    delivery.response_status = result["status"]
+    delivery.log = [*delivery.log, result]
+    if result["ok"]:
+        delivery.status = Status.DELIVERED
+        delivery.next_attempt_at = None
+    elif delivery.attempts > len(RETRY_DELAYS):
+        delivery.status = Status.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_attempt_at",
+            "response_status",
+            "log",
+            "status",
+            "next_attempt_at",
+        ]
+    )
+    return True
+
+
+def _post(delivery: WebhookDelivery) -> dict:
+    webhook = delivery.webhook
+    timestamp = int(time.time())
+    headers = {
+        "content-type": "application/json",
+        "user-agent": f"{settings.NEWSROOM_SITE_NAME} webhooks",
+        **signing.headers(webhook.secret, str(delivery.uid), timestamp, delivery.body),
+    }
+    started = time.monotonic()
+    entry = {"at": timezone.now().isoformat(), "status": None, "error": ""}
+    try:
+        response = httpx.post(
+            webhook.url,
+            content=delivery.body.encode(),
+            headers=headers,
+            timeout=TIMEOUT,
+            follow_redirects=False,
+        )
+        entry["status"] = response.status_code
+        if not response.is_success:
+            entry["error"] = f"HTTP {response.status_code}: {response.text[:200]}"
+    except httpx.HTTPError as error:
+        entry["error"] = f"{type(error).__name__}: {error}"[:300]
+    entry["ms"] = round((time.monotonic() - started) * 1000)
+    entry["ok"] = entry["status"] is not None and 200 <= entry["status"] < 300
+    return entry

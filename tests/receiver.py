@@ -1,0 +1,48 @@
+"""A real HTTP server on loopback that records what it receives."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Receiver:
+    """Answers each POST with the next of `statuses` (then 200) and keeps it."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []
+        self.arrived = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("content-length", 0))
+                body = self.rfile.read(length).decode()
+                receiver.requests.append(
+                    {"headers": dict(self.headers.items()), "body": body}
+                )
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+                receiver.arrived.set()
+
+            def log_message(self, *args):
+                pass
+
+        # Port 0: the kernel picks a free port, so parallel runs never collide.
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def events(self) -> list[dict]:
+        return [json.loads(request["body"]) for request in self.requests]

@@ -1,0 +1,143 @@
+"""Redis may fail: pages keep answering, uncached, and the fault is logged.
+
+The test starts a Redis server of its own on a free loopback port, points both
+caches at it, then stops and starts it while reading pages.
+"""
+
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import caches
+
+from articles import workflow
+from articles.cache import generation, store
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        assert self.binary, "these tests need redis-server (apt-get install redis)"
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(settings, monkeypatch):
+    server = RedisServer()
+    server.start()
+    original = settings.CACHES
+    location = f"redis://127.0.0.1:{server.port}/0"
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": options,
+        },
+    }
+    monkeypatch.setattr(store, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(generation, "BUMP_ATTEMPTS", 1)
+    monkeypatch.setattr(store, "health", store._Health())
+    yield server
+    settings.CACHES = original
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_pages_answer_while_redis_is_stopped_and_cache_again_after(
+    client, redis_server, editor, django_capture_on_commit_callbacks, caplog
+):
+    article = make_article(headline="Harbour reopens", tags=["Ports"])
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    redis_server.stop()
+    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response["X-Page-Cache"] == "unavailable"
+            assert "Harbour reopens" in response.content.decode()
+        assert client.get("/").status_code == 200
+        assert client.get("/tags/ports/").status_code == 200
+    assert "Page cache unavailable" in caplog.text
+
+    # A change while Redis is down shows at once: nothing is served from a cache.
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(article, by=editor)
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article, by=editor)
+
+    redis_server.start()
+    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+        assert client.get(url)["X-Page-Cache"] == "unavailable"
+    assert "Page cache available again" in caplog.text
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Harbour reopens" in response.content.decode()
+
+
+def test_redis_back_with_its_old_data_never_serves_a_page_changed_meanwhile(
+    client, redis_server, editor, django_capture_on_commit_callbacks
+):
+    """A change made while Redis was unreachable could not start a new
+    generation; when Redis answers again with its old data (a network fault, or
+    a restart from a snapshot), the old page must not come back."""
+    article = make_article(standfirst="Before the fault.", tags=["Ports"])
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    redis = caches["pages"].client.get_client()
+    snapshot = {key: redis.dump(key) for key in redis.keys("*")}
+    redis_server.stop()
+    assert client.get(url)["X-Page-Cache"] == "unavailable"
+    content = workflow.ArticleContent.of(article)
+    content.standfirst = "After the fault."
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.edit(article, content, by=editor)
+        workflow.publish_changes(article, by=editor)
+    redis_server.start()
+    for key, value in snapshot.items():
+        redis.restore(key, 0, value)
+    for _ in range(3):
+        assert "After the fault." in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
