@@ -52,9 +52,9 @@ def renditions_later(photos) -> None:
 @background_task()
 def refresh_related(article_ids: list[int]) -> int:
     """Bring the related-stories index up to date for these articles."""
-    from articles import related
-
     from taggit.models import Tag
+
+    from articles import related
 
     with transaction.atomic():
         related.refresh_articles(article_ids)
