@@ -21,8 +21,10 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
-	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a task worker"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
 # static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
@@ -93,10 +95,13 @@ lock: install
 # articles, in a database of its own (SQLite; PostgreSQL when DATABASE_URL is set).
 # serve_bench: the site under gunicorn and wrk at 10k and 100k articles, cached and
 # uncached, against a minimal Django view (PostgreSQL + Redis when both are set).
+# scale_bench: import of 10,000 stories, renditions by the worker, search and list
+# pages at 100,000 articles (SCALE_BENCH_ARGS="--import-sizes 10000,100000").
 bench: install wrk
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
 	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
+	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
 
 # The serving benchmark's load generator, from Debian's packages when missing.
 wrk:

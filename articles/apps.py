@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from articles.background import listeners
         from articles.cache.generation import bump
         from articles.models import Photo
         from articles.photos.storage import delete_photo_files
@@ -22,6 +23,7 @@ class ArticlesConfig(AppConfig):
             sender=get_user_model().groups.through,
             dispatch_uid="articles.sync_staff_flag",
         )
+        listeners.connect()
         post_delete.connect(
             lambda sender, instance, **kwargs: delete_photo_files(instance),
             sender=Photo,

@@ -142,3 +142,27 @@ def panels_for(user) -> list[Panel]:
             )
         )
     return panels
+
+
+def task_panels(user) -> list[Panel]:
+    """For those who look after the site: background tasks that gave up."""
+    from django_tasks_db.models import DBTaskResult
+
+    from articles.admin.tasks import gave_up
+
+    if not user.has_perm("django_tasks_database.view_dbtaskresult"):
+        return []
+    since = timezone.now() - timedelta(days=7)
+    failed = DBTaskResult.objects.filter(gave_up(), finished_at__gte=since)
+    panel = _panel(
+        "tasks",
+        "Background tasks that failed in the last 7 days",
+        failed.order_by("-finished_at"),
+        "No background task has failed.",
+    )
+    for row in panel.rows:
+        lines = row.traceback.strip().splitlines()
+        row.reason = (
+            lines[-1].removeprefix(f"{row.exception_class_path}: ") if lines else ""
+        )
+    return [panel]

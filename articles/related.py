@@ -34,7 +34,9 @@ rebuilds it all.
 """
 
 import math
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -239,13 +241,44 @@ def refresh_for(article: Article) -> None:
     """Bring the index in step with one article's status, time, section and tags.
 
     Call after saving an article whose status, publication time, section or tags
-    changed (the workflow's transitions, the admin, the importer).
+    changed (the workflow's transitions, the admin, the importer). Inside
+    `refreshing_together()` the refresh waits for the end of the block.
     """
+    pending = getattr(_waiting, "ids", None)
+    if pending is not None:
+        pending.add(article.pk)
+        return
     refresh_articles([article.pk])
 
 
+# Per thread: the ids a `refreshing_together()` block is collecting.
+_waiting = threading.local()
+
+
+@contextmanager
+def refreshing_together():
+    """Refresh the index once, in batches, for every article changed in the block
+    (an import of thousands of stories), instead of once per article."""
+    outer = getattr(_waiting, "ids", None)
+    _waiting.ids = set()
+    try:
+        yield
+        ids = sorted(_waiting.ids)
+    finally:
+        _waiting.ids = outer
+    if outer is not None:
+        outer.update(ids)
+    else:
+        refresh_articles(ids)
+
+
 def refresh_articles(article_ids: Iterable[int]) -> int:
-    """Rebuild the index rows of the given articles; returns rows written."""
+    """Rebuild the index rows of the given articles; returns rows written.
+
+    The search index follows the same changes, so it is refreshed here too.
+    """
+    from articles import search
+
     article_ids = list(article_ids)
     written = 0
     for start in range(0, len(article_ids), REBUILD_BATCH):
@@ -253,6 +286,7 @@ def refresh_articles(article_ids: Iterable[int]) -> int:
         with transaction.atomic():
             RelatedIndexEntry.objects.filter(article_id__in=chunk).delete()
             written += _index(Article.objects.filter(pk__in=chunk))
+    search.refresh(article_ids)
     return written
 
 

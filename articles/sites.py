@@ -11,11 +11,16 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/newsroom_index.html"
 
     def index(self, request, extra_context=None):
-        from articles.dashboard import desk_title, panels_for, scheduler_for
+        from articles.dashboard import (
+            desk_title,
+            panels_for,
+            scheduler_for,
+            task_panels,
+        )
 
         context = {
             "title": desk_title(request.user),
-            "panels": panels_for(request.user),
+            "panels": panels_for(request.user) + task_panels(request.user),
             "scheduler": scheduler_for(request.user),
             "today": timezone.localdate(),
             **(extra_context or {}),

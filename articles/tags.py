@@ -13,8 +13,11 @@ from taggit.models import Tag, TaggedItem
 from articles import related
 from articles.models import Article, PendingChange, TagRedirect
 from articles.signals import announce_content_changed
+from articles.tasks import enqueue, refresh_related
 
 CHUNK = 2000
+# Merges touching more articles than this refresh their indexes in the background.
+REFRESH_AT_ONCE = 500
 
 
 def with_usage(tags):
@@ -96,8 +99,14 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     Tag.objects.filter(pk__in=merged_ids).delete()
     announce_content_changed(Tag)
     article_type = ContentType.objects.get_for_model(Article).pk
-    article_ids = [pk for ct, pk in touched if ct == article_type]
-    related.refresh_articles(article_ids)
+    article_ids = sorted(pk for ct, pk in touched if ct == article_type)
+    if len(article_ids) <= REFRESH_AT_ONCE:
+        related.refresh_articles(article_ids)
+    else:
+        # A common tag's thousands of articles are re-indexed by the task
+        # worker; pages read through live() meanwhile, so nothing leaks.
+        for start in range(0, len(article_ids), CHUNK):
+            enqueue(refresh_related, article_ids[start : start + CHUNK])
     announce_content_changed(Tag)
     return MergeResult(
         survivor=into, merged=[tag.name for tag in merged], articles=len(article_ids)

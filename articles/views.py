@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import home, workflow
+from articles import home, search, workflow
 from articles.body import render_body
 from articles.feeds.views import alternates
 from articles.listing import NewestFirst, count_tagged
@@ -195,31 +195,41 @@ def shared_preview(request, token):
     return render_article(request, article, preview=True)
 
 
-class SearchView(ArticleListView):
-    """Search over live articles: every word must appear in the headline,
-    standfirst, body or a tag."""
+class SearchView(TemplateView):
+    """Ranked full-text search over live articles (see `articles.search`)."""
 
     template_name = "articles/search.html"
 
-    def filter_articles(self, articles):
-        self.query = " ".join(self.request.GET.get("q", "").split())[:200]
-        words = self.query.split()
-        if not words:
-            return articles.none()
-        for word in words:
-            tagged = Article.objects.filter(tags__name__icontains=word).values("pk")
-            articles = articles.filter(
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(body__icontains=word)
-                | Q(pk__in=tagged)
-            )
-        return articles
-
     def get_context_data(self, **kwargs):
+        query = search.clean_query(self.request.GET.get("q", ""))
+        size = settings.NEWSROOM_PAGE_SIZE
+        number = _page_number(self.request.GET.get("page"))
+        total, hits = search.search(query, offset=(number - 1) * size, limit=size)
+        if number > 1 and not hits and total:
+            raise Http404("No such page of results.")
+        found = Article.objects.live().for_cards().in_bulk([h.article_id for h in hits])
+        articles = []
+        for hit in hits:
+            if article := found.get(hit.article_id):
+                article.search_snippet = hit.snippet
+                articles.append(article)
+        page_obj = Paginator(range(total), size).get_page(number)
         return super().get_context_data(
-            heading="Search", query=self.query, kind="search", **kwargs
+            heading="Search",
+            query=query,
+            kind="search",
+            articles=articles,
+            page_obj=page_obj,
+            paginator=page_obj.paginator,
+            **kwargs,
         )
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except (TypeError, ValueError):
+        return 1
 
 
 def robots_txt(request):

@@ -19,6 +19,7 @@ from newsroom.security import (
     media_origin,
     require_production_settings,
 )
+from newsroom.storage_url import storages_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "ninja",
     "articles",
     # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.routers.ReplicaMiddleware",
     # Security: sets Content-Security-Policy on every response, cached ones too.
     "articles.security.csp.CSPMiddleware",
     # Speed: static files and photo renditions, then readers' pages from the page
@@ -133,6 +138,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Read replicas (PostgreSQL streaming replicas): public page reads go to them,
+# see newsroom/routers.py. A comma-separated list of database URLs.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing when two requests (or two
@@ -208,15 +225,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Speed: in production (DEBUG off) static files are served by WhiteNoise with
-# hashed names (cached for ever) and gzip/Brotli copies; `collectstatic` makes them.
-if not DEBUG:
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {
-            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        },
-    }
+
+# Media: photos and their renditions. On the local disk by default; with
+# DJANGO_STORAGE_URL (s3://KEY:SECRET@BUCKET?endpoint_url=…&custom_domain=…) in
+# S3-compatible object storage through django-storages, and nothing on the disk.
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Photos as uploaded, kept apart from MEDIA_ROOT so that no public address serves
@@ -224,10 +236,26 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 NEWSROOM_PHOTO_ORIGINALS_ROOT = Path(
     os.environ.get("NEWSROOM_PHOTO_ORIGINALS_ROOT", BASE_DIR / "photo-originals")
 )
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "photo_originals": {"BACKEND": "articles.photos.originals.OriginalsStorage"},
+STORAGES = storages_from_url(os.environ.get("DJANGO_STORAGE_URL", ""))
+
+# Background work (renditions, index refreshes, the scheduled sweep, cache
+# warming) runs on django-tasks: in the database by default (`manage.py
+# db_worker`), on Redis through RQ with NEWSROOM_TASK_BACKEND=redis (`manage.py
+# rqworker`), or at once in the caller with `immediate`.
+NEWSROOM_TASK_BACKEND = os.environ.get("NEWSROOM_TASK_BACKEND", "database")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": TASK_BACKENDS[NEWSROOM_TASK_BACKEND]}
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("NEWSROOM_TASK_REDIS_URL", "")
+        or REDIS_URL
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 600,
+    }
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -251,6 +279,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# The language of the search index: a PostgreSQL text search configuration
+# (english, simple, german, …); on SQLite, english stems words, others do not.
+NEWSROOM_SEARCH_LANGUAGE = os.environ.get("NEWSROOM_SEARCH_LANGUAGE", "english")
 # The public site's address, for links in webhook events (sent outside a request).
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks are sent by a thread once the event commits; off, they are sent in the
@@ -274,7 +305,8 @@ NEWSROOM_MAX_UPLOAD_BYTES = int(
 NEWSROOM_MAX_IMAGE_PIXELS = int(
     os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
 )
-NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "12"))
+NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
+DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
 # Speed: the page cache for readers (see README.md, "Speed"). On unless DEBUG (so
 # template edits show at once in development); NEWSROOM_PAGE_CACHE=0 or 1 decides.

@@ -1,7 +1,9 @@
 import json
+import uuid
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 
 from tests.factories import jpeg_bytes, make_author, make_role_user
 
@@ -11,6 +13,8 @@ def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.NEWSROOM_PHOTO_ORIGINALS_ROOT = tmp_path / "photo-originals"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once in the caller unless a test asks for the queue.
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
     # Tests that build content with the factories (not the workflow) read pages
     # uncached; tests/test_page_cache.py turns the cache on with `page_cache`.
     settings.NEWSROOM_PAGE_CACHE = False
@@ -43,6 +47,64 @@ def writer():
 @pytest.fixture
 def editor():
     return make_role_user("Editor", "editor")
+
+
+class TaskQueue:
+    """The database task queue and the real worker, emptying it in the test."""
+
+    def __init__(self, monkeypatch):
+        from django_tasks_db.management.commands import db_worker
+
+        # A worker drops stale connections between tasks; in a test the whole
+        # test is one open transaction on one connection, which must stay open.
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run_worker(self) -> None:
+        call_command(
+            "db_worker", batch=True, interval=0, reload=False, startup_delay=False
+        )
+
+    def results(self, **filters):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(**filters).order_by("enqueued_at")
+
+
+@pytest.fixture
+def task_queue(settings, monkeypatch):
+    settings.TASKS = {"default": settings.TASK_BACKENDS["database"]}
+    return TaskQueue(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from tests.object_storage import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(s3_server, settings):
+    """Media in a fresh bucket of the S3 server; MEDIA_ROOT must stay empty."""
+    from newsroom.storage_url import storages_from_url
+
+    bucket = f"media-{uuid.uuid4().hex[:16]}"
+    s3_server.create_public_bucket(bucket)
+    settings.STORAGES = storages_from_url(s3_server.storage_url(bucket))
+    # Photo.image takes its storage when the models load, from the settings the
+    # site starts with; here the settings change later, so it is given anew.
+    from django.core.files.storage import storages
+
+    from articles.models import Photo
+
+    field = Photo._meta.get_field("image")
+    started_with = field.storage
+    field.storage = storages["photo_originals"]
+    s3_server.bucket = bucket
+    yield s3_server
+    field.storage = started_with
 
 
 @pytest.fixture

@@ -122,6 +122,7 @@ def make_rendered_photo(data=None, name="picture.jpg", **over) -> Photo:
     fields = {"alt_text": "A picture", "caption": "A caption", **over}
     photo = Photo(**fields)
     save_photo(photo, prepared)
+    photo.refresh_from_db()  # renditions are made by a task (at once in tests)
     return photo
 
 

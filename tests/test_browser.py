@@ -23,6 +23,7 @@ from tests.factories import (
     make_photo,
     make_section,
     make_user,
+    photo_bytes,
 )
 
 CHROMIUM_FLAGS = [
@@ -351,3 +352,22 @@ def test_leaving_with_unsaved_changes_asks_first_but_saving_does_not(page):
     assert asked == ["beforeunload"]
     expect(editing_area(page)).to_contain_text("An unsaved one.")
     assert page.url.endswith(url)
+
+
+def test_batch_upload_sends_with_progress_and_lands_on_the_new_photos(page, tmp_path):
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"batch-{n}.jpg"
+        path.write_bytes(photo_bytes(500 + n, 300, artist="Feng Fei"))
+        paths.append(str(path))
+    page.goto(reverse("admin:articles_photo_upload"))
+    page.set_input_files("input[name=files]", paths)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/articles/photo/?id__in=*")
+    message = page.locator(".messagelist .success")
+    message.wait_for()
+    assert (
+        "3 photo(s) uploaded; their renditions are being made" in message.inner_text()
+    )
+    page.locator("#result_list").wait_for()
+    assert page.locator("td.field-renditions_state").count() == 3

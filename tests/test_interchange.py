@@ -226,7 +226,9 @@ def test_imported_photos_get_renditions_and_lose_location_data(write_file, setti
         assert b"PhoneMaker" not in handle.read()
 
 
-def test_write_failure_removes_rendition_files_too(write_file, settings, monkeypatch):
+def test_write_failure_leaves_no_files_and_no_rendition_work(
+    write_file, settings, monkeypatch, task_queue
+):
     path = write_file([article_data("first"), article_data("second")])
 
     def fail_on_second_article(article_data_list, stored, **options):
@@ -238,6 +240,8 @@ def test_write_failure_removes_rendition_files_too(write_file, settings, monkeyp
     with pytest.raises(RuntimeError):
         call_command("import_articles", str(path))
     assert not Photo.objects.exists()
+    assert not task_queue.results().exists()
+    task_queue.run_worker()
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 

@@ -8,6 +8,7 @@ from articles.admin import (  # noqa: F401
     people,
     photos,
     tags,
+    tasks,
     team,
     webhooks,
 )

@@ -1,6 +1,6 @@
 """Photo credits in the admin: who made a picture and who supplies it."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import JsonResponse
@@ -8,11 +8,7 @@ from django.urls import path
 
 from articles.admin.announcing import AnnouncesContentChanges
 from articles.models import PhotoCredit
-from articles.photos.renditions import update_renditions
-
-# Photos whose credit changes get new renditions at once up to this many; the
-# rest are brought up to date by `manage.py regenerate_renditions`.
-CREDIT_REFRESH_LIMIT = 25
+from articles.tasks import renditions_later
 
 
 @admin.register(PhotoCredit)
@@ -46,17 +42,9 @@ class PhotoCreditAdmin(AnnouncesContentChanges, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             return
-        photos = list(obj.photos.select_related("credit")[: CREDIT_REFRESH_LIMIT + 1])
-        if len(photos) > CREDIT_REFRESH_LIMIT:
-            self.message_user(
-                request,
-                "The photos with this credit get it in their files at the next "
-                "run of manage.py regenerate_renditions.",
-                messages.WARNING,
-            )
-            return
-        for photo in photos:
-            update_renditions(photo)
+        # Their renditions carry the credit in their metadata: remade in the
+        # background, the current ones served meanwhile.
+        renditions_later(obj.photos.values_list("pk", flat=True))
 
     @admin.display(description="Credit line")
     def line(self, credit):

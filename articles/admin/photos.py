@@ -26,7 +26,11 @@ from articles.models import (
     Photo,
 )
 from articles.photos.forms import PhotoForm, PhotoUploadForm
-from articles.photos.renditions import picture_sources, smallest_url
+from articles.photos.renditions import (
+    picture_sources,
+    renditions_are_current,
+    smallest_url,
+)
 from articles.photos.storage import DuplicatePicture, save_photo, save_photos
 from articles.photos.usage import (
     deletion_blockers,
@@ -66,6 +70,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "licence",
         "used_in",
         "size",
+        "renditions_state",
     ]
     list_display_links = ["thumbnail", "caption_or_name"]
     list_editable = ["alt_text"]
@@ -260,8 +265,9 @@ class PhotoAdmin(admin.ModelAdmin):
             ids = ",".join(str(photo.pk) for photo, _ in batch)
             self.message_user(
                 request,
-                f"{len(batch)} photo(s) uploaded. Add alt text to each before "
-                "an article using it is published.",
+                f"{len(batch)} photo(s) uploaded; their renditions are being "
+                "made in the background (see “Renditions”). Add alt text to each "
+                "before an article using it is published.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(
@@ -279,6 +285,11 @@ class PhotoAdmin(admin.ModelAdmin):
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, "admin/articles/photo/upload.html", context)
+
+    @admin.display(description="Renditions")
+    def renditions_state(self, photo):
+        # Pages show the stored file until they are ready.
+        return "Ready" if renditions_are_current(photo) else "Being made"
 
     @admin.display(description="Photo")
     def thumbnail(self, photo):

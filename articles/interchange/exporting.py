@@ -6,15 +6,27 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from articles.interchange.reading import CREDIT_PARTS, FORMAT, VERSION
+from articles.interchange.reading import (
+    CREDIT_PARTS,
+    FORMAT,
+    VERSION,
+    Progress,
+    no_progress,
+)
 from articles.models import (
     Article,
     Photo,
 )
 
+BATCH = 500
 
-def export_articles(path: Path) -> int:
-    """Write every article to `path`, with hero photos copied to `photos/` beside it."""
+
+def export_articles(path: Path, progress: Progress | None = None) -> int:
+    """Write every article to `path`, with hero photos copied to `photos/` beside it.
+
+    Streamed: articles are read in batches and written one by one, so memory
+    stays flat however large the archive; each picture is copied once.
+    """
     path = Path(path)
     photo_dir = path.parent / "photos"
     articles = (
@@ -24,15 +36,26 @@ def export_articles(path: Path) -> int:
         )
         .order_by("slug")
     )
-    items = [_export_article(article, photo_dir) for article in articles]
-    document = {"format": FORMAT, "version": VERSION, "articles": items}
-    path.write_text(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return len(items)
+    advance = (progress or no_progress)("Exporting", articles.count())
+    copied: dict[int, str] = {}
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "articles": [\n')
+        for article in articles.iterator(chunk_size=BATCH):
+            item = _export_article(article, photo_dir, copied)
+            out.write(("" if count == 0 else ",\n") + _indented(item))
+            count += 1
+            advance(1)
+        out.write("\n]}\n")
+    return count
 
 
-def _export_article(article: Article, photo_dir: Path) -> dict:
+def _indented(item: dict) -> str:
+    text = json.dumps(item, indent=2, ensure_ascii=False)
+    return "\n".join(f"  {line}" for line in text.splitlines())
+
+
+def _export_article(article: Article, photo_dir: Path, copied: dict) -> dict:
     item: dict[str, Any] = {
         "slug": article.slug,
         "headline": article.headline,
@@ -49,7 +72,8 @@ def _export_article(article: Article, photo_dir: Path) -> dict:
     photo = article.hero_photo
     if photo:
         item["hero_photo"] = {
-            "file": _export_photo_file(photo, photo_dir),
+            "file": copied.get(photo.pk)
+            or _export_photo_file(photo, photo_dir, copied),
             "caption": article.hero_photo_caption,
             "alt_text": article.hero_photo_alt_text,
             "credit": {
@@ -96,10 +120,11 @@ def _moment(moment) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _export_photo_file(photo: Photo, photo_dir: Path) -> str:
+def _export_photo_file(photo: Photo, photo_dir: Path, copied: dict) -> str:
     # Named by content, so exports of the same pictures from any database agree.
     name = f"{photo.sha256[:16]}{Path(photo.image.name).suffix.lower()}"
     photo_dir.mkdir(parents=True, exist_ok=True)
     with photo.image.open("rb") as source, (photo_dir / name).open("wb") as target:
         shutil.copyfileobj(source, target)
-    return f"photos/{name}"
+    copied[photo.pk] = f"photos/{name}"
+    return copied[photo.pk]

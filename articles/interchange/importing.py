@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import workflow
+from articles import related, workflow
 from articles.interchange.reading import (
     CREDIT_PARTS,
     ArticleData,
     InterchangeError,
     PhotoData,
+    Progress,
+    no_progress,
     read_file,
 )
 from articles.models import (
@@ -20,11 +22,13 @@ from articles.models import (
     Author,
     Photo,
     PhotoCredit,
+    RelatedLink,
     Section,
 )
-from articles.photos.renditions import update_renditions
+from articles.photos.renditions import renditions_are_current
 from articles.photos.storage import attach_image, delete_stored_files
 from articles.photos.validation import prepare_image
+from articles.tasks import renditions_later
 from articles.workflow import ArticleContent
 
 
@@ -37,35 +41,47 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def import_articles(path: Path, *, allow_rule_breaks: bool = False) -> ImportResult:
+def import_articles(
+    path: Path, *, allow_rule_breaks: bool = False, progress: Progress | None = None
+) -> ImportResult:
     """Import a whole file through the workflow, all or nothing.
 
     `allow_rule_breaks` lets in live stories that break the publishing rules
     (an archive's photos without alt text), each recorded as work for editors.
+    Renditions of new pictures are handed to the task queue, once per picture.
     """
-    articles = read_file(path)
+    progress = progress or no_progress
+    articles = read_file(path, progress)
     stored: list[str] = []
     try:
-        with transaction.atomic():
-            return _write(articles, stored, allow_rule_breaks=allow_rule_breaks)
+        with transaction.atomic(), related.refreshing_together():
+            return _write(
+                articles, stored, allow_rule_breaks=allow_rule_breaks, progress=progress
+            )
     except BaseException:
         delete_stored_files(stored)
         raise
 
 
 def _write(
-    articles: list[ArticleData], stored: list[str], *, allow_rule_breaks: bool
+    articles: list[ArticleData],
+    stored: list[str],
+    *,
+    allow_rule_breaks: bool,
+    progress: Progress,
 ) -> ImportResult:
     result = ImportResult()
     photos = _PhotoImporter(stored, result)
+    people = _People()
     saved: dict[str, Article] = {}
+    advance = progress("Importing", len(articles))
     for index, data in enumerate(articles):
         where = f"article {index + 1} ({data.slug!r})"
         hero = photos.get(data.hero_photo, data.slug) if data.hero_photo else None
         content = ArticleContent(
             headline=data.headline,
             slug=data.slug,
-            section=_section(data.section).pk,
+            section=people.section(data.section),
             standfirst=data.standfirst,
             body=data.body_html,
             hero_photo=hero.pk if hero else None,
@@ -74,12 +90,14 @@ def _write(
             seo_title=data.seo_title,
             seo_description=data.seo_description,
             tags=data.tags,
-            authors=[_author(name).pk for name in data.authors],
+            authors=[people.author(name) for name in data.authors],
             related=list(
                 Article.objects.filter(slug__in=data.related).values_list(
                     "pk", flat=True
                 )
-            ),
+            )
+            if data.related
+            else [],
         )
         try:
             imported = workflow.import_article(
@@ -99,7 +117,15 @@ def _write(
             result.notes.append(f"{where}: let in although it fails {problem}")
         saved[data.slug] = imported.article
         (result.created if imported.created else result.updated).append(data.slug)
+        advance(1)
+    linked = set(
+        RelatedLink.objects.filter(
+            from_article__in=[a.pk for a in saved.values()]
+        ).values_list("from_article", flat=True)
+    )
     for data in articles:
+        if not data.related and saved[data.slug].pk not in linked:
+            continue
         by_slug = {
             **saved,
             **{a.slug: a for a in Article.objects.filter(slug__in=data.related)},
@@ -110,26 +136,36 @@ def _write(
     return result
 
 
-def _section(name: str) -> Section:
-    section = Section.objects.filter(slug=slugify(name)).first()
-    if section is None:
-        # New sections join the navigation after the existing ones.
-        last = Section.objects.order_by("-position").first()
-        section = Section.objects.create(
-            name=name, slug=slugify(name), position=last.position + 1 if last else 0
-        )
-    return section
+class _People:
+    """Sections and authors by name, looked up or created once per file."""
 
+    def __init__(self):
+        self.sections: dict[str, int] = {}
+        self.authors: dict[str, int] = {}
 
-def _author(name: str) -> Author:
-    author, _ = Author.objects.get_or_create(
-        slug=slugify(name), defaults={"name": name}
-    )
-    return author
+    def section(self, name: str) -> int:
+        slug = slugify(name)
+        if slug not in self.sections:
+            section = Section.objects.filter(slug=slug).first()
+            if section is None:
+                # New sections join the navigation after the existing ones.
+                last = Section.objects.order_by("-position").first()
+                section = Section.objects.create(
+                    name=name, slug=slug, position=last.position + 1 if last else 0
+                )
+            self.sections[slug] = section.pk
+        return self.sections[slug]
+
+    def author(self, name: str) -> int:
+        slug = slugify(name)
+        if slug not in self.authors:
+            author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name})
+            self.authors[slug] = author.pk
+        return self.authors[slug]
 
 
 class _PhotoImporter:
-    """Each picture of a file stored, and its renditions made, once.
+    """Each picture of a file stored, and its renditions asked for, once.
 
     A picture the library has keeps its caption, alt text and credit: those of
     the file go to the story (caption, alt text), and a different credit is
@@ -139,14 +175,19 @@ class _PhotoImporter:
     def __init__(self, stored: list[str], result: ImportResult):
         self.stored, self.result = stored, result
         self.by_path: dict[Path, Photo] = {}
+        self.credits: dict[tuple[str, ...], PhotoCredit | None] = {}
+
+    def credit(self, data: PhotoData) -> PhotoCredit | None:
+        parts = tuple(data.credit.get(part, "") for part in CREDIT_PARTS)
+        if parts not in self.credits:
+            self.credits[parts] = PhotoCredit.objects.for_parts(*parts)
+        return self.credits[parts]
 
     def get(self, data: PhotoData, slug: str) -> Photo:
         photo = self.by_path.get(data.path)
         if photo is None:
             photo = self.by_path[data.path] = self._store(data)
-        credit = PhotoCredit.objects.for_parts(
-            **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
-        )
+        credit = self.credit(data)
         if credit is not None and credit != photo.credit:
             held = photo.credit_line or "no credit"
             self.result.notes.append(
@@ -162,9 +203,7 @@ class _PhotoImporter:
         if photo is None:
             photo = Photo(caption=data.caption, alt_text=data.alt_text)
             self.stored.append(attach_image(photo, prepared))
-            photo.credit = PhotoCredit.objects.for_parts(
-                **{part: data.credit.get(part, "") for part in CREDIT_PARTS}
-            )
+            photo.credit = self.credit(data)
         if data.copyright_holder is not None:
             photo.copyright_holder = data.copyright_holder
         if data.licence_terms is not None:
@@ -172,5 +211,6 @@ class _PhotoImporter:
         if data.has_licence_expiry:
             photo.licence_expires_on = data.licence_expires_on
         photo.save()
-        self.stored.extend(update_renditions(photo))
+        if not renditions_are_current(photo):
+            renditions_later([photo])
         return photo

@@ -1,6 +1,7 @@
 """Reading an interchange file: every article checked before anything is written."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,15 @@ VERSION = 1
 STATUSES = {choice.value for choice in Article.Status}
 CREDIT_PARTS = ("photographer", "agency", "distributor")
 CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
+
+
+# Told a stage's name and how many stories it has, returns what to call with
+# the number of stories done since the last call (a progress bar's update).
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def no_progress(stage: str, total: int) -> Callable[[int], None]:
+    return lambda done: None
 
 
 class InterchangeError(Exception):
@@ -138,6 +148,26 @@ def _moment(checker: _Checker, name: str, label: str = "") -> datetime | None:
     return parsed
 
 
+class _PictureChecks:
+    """Each picture file of an interchange file checked once, however many
+    stories use it: the reason it was refused, or None."""
+
+    def __init__(self):
+        self.refused: dict[Path, str | None] = {}
+
+    def problem(self, path: Path) -> str | None:
+        if path not in self.refused:
+            try:
+                # The same checks as an upload in the admin; the result is not
+                # kept, so that a large file does not hold every picture in
+                # memory at once.
+                prepare_image(path, path.name)
+                self.refused[path] = None
+            except ValidationError as error:
+                self.refused[path] = error.message
+        return self.refused[path]
+
+
 def _parse_corrections(checker: _Checker, status: str) -> list[CorrectionData]:
     raw = checker.raw.get("corrections")
     if not raw:
@@ -188,7 +218,9 @@ def _parse_takedown(checker: _Checker, status: str) -> str:
     return reason
 
 
-def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
+def _parse_photo(
+    checker: _Checker, base_dir: Path, pictures: _PictureChecks
+) -> PhotoData | None:
     raw = checker.raw.get("hero_photo")
     if raw is None:
         return None
@@ -236,12 +268,8 @@ def _parse_photo(checker: _Checker, base_dir: Path) -> PhotoData | None:
     if not path.is_file():
         checker.fail("hero_photo.file", f"'{file_name}' does not exist")
         return None
-    try:
-        # The same checks as an upload in the admin; the result is not kept, so
-        # that a large file does not hold every picture in memory at once.
-        prepare_image(path, path.name)
-    except ValidationError as error:
-        checker.fail("hero_photo.file", f"'{file_name}' was refused: {error.message}")
+    if problem := pictures.problem(path):
+        checker.fail("hero_photo.file", f"'{file_name}' was refused: {problem}")
         return None
     return PhotoData(
         path,
@@ -267,7 +295,9 @@ def _photo_path(base_dir: Path, file_name: str) -> Path | None:
     return path if path.is_relative_to(base_dir.resolve()) else None
 
 
-def parse_article(raw: Any, index: int, base_dir: Path, errors: list[str]):
+def parse_article(
+    raw: Any, index: int, base_dir: Path, errors: list[str], pictures: _PictureChecks
+):
     slug_hint = raw.get("slug") if isinstance(raw, dict) else None
     where = f"article {index + 1}" + (f" ({slug_hint!r})" if slug_hint else "")
     if not isinstance(raw, dict):
@@ -300,7 +330,7 @@ def parse_article(raw: Any, index: int, base_dir: Path, errors: list[str]):
         published_at=_parse_datetime(check, status),
         status=status,
         body_html=check.text("body_html"),
-        hero_photo=_parse_photo(check, base_dir),
+        hero_photo=_parse_photo(check, base_dir, pictures),
         tags=check.names("tags", max_length=100),
         related=check.names("related", max_length=200),
         seo_title=check.text("seo_title", max_length=70),
@@ -315,7 +345,7 @@ def parse_article(raw: Any, index: int, base_dir: Path, errors: list[str]):
     )
 
 
-def read_file(path: Path) -> list[ArticleData]:
+def read_file(path: Path, progress: Progress | None = None) -> list[ArticleData]:
     """Parse and check a whole file; raise InterchangeError listing every problem."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -331,10 +361,12 @@ def read_file(path: Path) -> list[ArticleData]:
         )
     errors: list[str] = []
     base_dir = Path(path).resolve().parent
-    articles = [
-        parse_article(raw, index, base_dir, errors)
-        for index, raw in enumerate(data["articles"])
-    ]
+    pictures = _PictureChecks()
+    advance = (progress or no_progress)("Checking", len(data["articles"]))
+    articles = []
+    for index, raw in enumerate(data["articles"]):
+        articles.append(parse_article(raw, index, base_dir, errors, pictures))
+        advance(1)
     seen: set[str] = set()
     for index, article in enumerate(articles):
         if article and article.slug in seen:

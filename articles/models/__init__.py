@@ -28,6 +28,7 @@ from articles.models.photos import (
 )
 from articles.models.related import RelatedExclusion, RelatedIndexEntry
 from articles.models.scheduler import SchedulerHeartbeat
+from articles.models.search import SearchEntry
 from articles.models.tags import TagRedirect
 from articles.models.webhooks import Webhook, WebhookDelivery, WebhookEvent
 from articles.models.wordpress import WordPressItem
@@ -51,6 +52,7 @@ __all__ = [
     "RelatedExclusion",
     "RelatedIndexEntry",
     "RelatedLink",
+    "SearchEntry",
     "SchedulerHeartbeat",
     "Section",
     "SectionRule",

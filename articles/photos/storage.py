@@ -10,10 +10,11 @@ from articles.photos.renditions import (
     RENDITIONS_FOLDER,
     delete_files,
     rendition_names,
-    update_renditions,
+    renditions_are_current,
 )
 from articles.photos.validation import PreparedImage
 from articles.signals import announce_content_changed
+from articles.tasks import renditions_later
 
 
 class DuplicatePicture(Exception):
@@ -36,8 +37,9 @@ def attach_image(photo: Photo, prepared: PreparedImage) -> str:
 
 
 def save_photo(photo: Photo, prepared: PreparedImage | None = None) -> None:
-    """Save `photo` (with a new picture when `prepared` is given) and its
-    renditions, all or nothing: on any failure no new file is left behind."""
+    """Save `photo` (with a new picture when `prepared` is given), all or
+    nothing: on any failure no new file is left behind. Its renditions are made
+    by a background task; until they are ready pages show the stored file."""
     save_photos([(photo, prepared)])
 
 
@@ -64,7 +66,8 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                     if taken is None:
                         raise
                     raise DuplicatePicture(taken) from None
-                written += update_renditions(photo)
+                if not renditions_are_current(photo):
+                    renditions_later([photo])
             announce_content_changed(Photo)
     except BaseException:
         delete_stored_files(written)

@@ -154,7 +154,7 @@ class ArticleContent:
             [pk for pk in self.related if pk in targets],
             from_article=article,
         )
-        article.tags.set(self.tags, clear=False)
+        article.tags.set(_tag_rows(self.tags), clear=False)
 
     # Showing without writing ------------------------------------------------------
 
@@ -216,6 +216,13 @@ def _prefetched(article: Article, name: str, model, rows: list) -> None:
 
 def _tag_set(names: list[str]) -> set[str]:
     return {name.strip().lower() for name in names}
+
+
+def _tag_rows(names: list[str]) -> list[Tag]:
+    """The tags of normalised content (spelt as stored, see `_unique_tags`), new
+    ones created: one query, where taggit would look each name up on its own."""
+    found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [found.get(name) or Tag.objects.create(name=name) for name in names]
 
 
 def _unique_tags(names: list[str]) -> list[str]:

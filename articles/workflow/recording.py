@@ -4,11 +4,12 @@ happened (an event, a revision, a new version number) and tell the site."""
 from __future__ import annotations
 
 import reversion
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
+from taggit.models import TaggedItem
 
 from articles import related
-from articles.models import Article, ArticleEvent, ArticleRedirect
+from articles.models import Article, ArticleEvent, ArticleRedirect, Byline, RelatedLink
 from articles.signals import announce_content_changed, announce_event
 from articles.workflow.permissions import User
 
@@ -73,10 +74,21 @@ def bump_version(article: Article) -> None:
 def revision(article: Article, actor, comment: str) -> None:
     """A django-reversion revision of the article as it now is, with its bylines,
     pinned links and tags."""
+    # What reversion follows, fetched with what each row's description names:
+    # three queries instead of two per tag, byline and link.
+    prefetch_related_objects(
+        [article],
+        Prefetch("bylines", Byline.objects.select_related("author")),
+        Prefetch("related_links", RelatedLink.objects.select_related("to_article")),
+        Prefetch("tagged_items", TaggedItem.objects.select_related("tag")),
+    )
+    for item in article.tagged_items.all():
+        item.content_object = article
     with reversion.create_revision(atomic=False):
         reversion.add_to_revision(article)
         reversion.set_user(actor)
         reversion.set_comment(comment)
+    article._prefetched_objects_cache.clear()
 
 
 def public_path(article: Article) -> str | None:

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from tqdm import tqdm
 
+from articles.background.queue import has_worker
 from articles.interchange import InterchangeError, import_articles
 
 
@@ -35,9 +37,28 @@ class Command(BaseCommand):
     def handle(
         self, *args, file: Path, dry_run: bool, allow_rule_breaks: bool, **options
     ):
+        bars = []
+
+        def progress(stage: str, total: int):
+            if bars:
+                bars[-1].close()
+            bars.append(
+                tqdm(
+                    total=total,
+                    desc=stage,
+                    unit=" stories",
+                    file=self.stderr._out,  # the bar redraws its own line
+                    disable=options["verbosity"] < 1,
+                    dynamic_ncols=True,
+                )
+            )
+            return bars[-1].update
+
         try:
             with transaction.atomic():
-                result = import_articles(file, allow_rule_breaks=allow_rule_breaks)
+                result = import_articles(
+                    file, allow_rule_breaks=allow_rule_breaks, progress=progress
+                )
                 if dry_run:
                     raise DryRun
         except DryRun:
@@ -48,6 +69,9 @@ class Command(BaseCommand):
                 f"{file} was not imported; nothing was changed:\n  "
                 + "\n  ".join(error.errors)
             ) from None
+        finally:
+            for bar in bars:
+                bar.close()
         for note in result.notes:
             self.stdout.write(self.style.WARNING(note))
         self.stdout.write(
@@ -56,3 +80,5 @@ class Command(BaseCommand):
                 f"({len(result.created)} new, {len(result.updated)} updated)."
             )
         )
+        if has_worker():
+            self.stdout.write("Renditions of new pictures are made by the task worker.")

@@ -1,0 +1,70 @@
+"""Background tasks in the admin: what ran, what is waiting, what failed."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from articles.background.queue import GaveUp
+
+GAVE_UP = f"{GaveUp.__module__}.{GaveUp.__qualname__}"
+
+
+def gave_up() -> Q:
+    """Tasks whose last attempt failed: nothing will retry them."""
+    return Q(status="FAILED", exception_class_path=GAVE_UP)
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("gave-up", "Failed for good"),
+            ("retrying", "Failed, retried later"),
+            ("waiting", "Waiting or running"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "gave-up":
+            return queryset.filter(gave_up())
+        if self.value() == "retrying":
+            return queryset.filter(status="FAILED").exclude(gave_up())
+        if self.value() == "waiting":
+            return queryset.filter(status__in=["READY", "RUNNING"])
+        return queryset
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class BackgroundTaskAdmin(DBTaskResultAdmin):
+    list_display = [
+        "task_name",
+        "arguments",
+        "attempt",
+        "status",
+        "error",
+        "enqueued_at",
+        "run_after",
+        "finished_at",
+    ]
+    list_filter = [OutcomeFilter, "status", "queue_name"]
+    search_fields = ["task_path", "exception_class_path", "traceback"]
+
+    @admin.display(description="arguments")
+    def arguments(self, result):
+        return ", ".join(repr(arg) for arg in result.args_kwargs.get("args", []))
+
+    @admin.display(description="attempt")
+    def attempt(self, result):
+        return result.args_kwargs.get("kwargs", {}).get("attempt", 1)
+
+    @admin.display(description="error")
+    def error(self, result):
+        if result.status != "FAILED":
+            return ""
+        last_line = result.traceback.strip().splitlines()[-1:] or [""]
+        return last_line[0][:160]

@@ -1,0 +1,43 @@
+"""Which full-text engine answers: the database's own."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Around matched words in snippets; never in indexed text (see query.plain).
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class Hit:
+    article_id: int
+    snippet: SafeString
+
+
+def for_connection(db):
+    if db.vendor == "postgresql":
+        from articles.search import postgres
+
+        return postgres
+    from articles.search import sqlite
+
+    return sqlite
+
+
+def search(query: str, *, offset: int, limit: int) -> tuple[int, list[Hit]]:
+    """(how many live articles match `query`, the hits from `offset`, best first)."""
+    from articles.search.query import words
+
+    if not words(query):
+        return 0, []
+    engine = for_connection(connection)
+    total, rows = engine.search(query, offset=offset, limit=limit)
+    return total, [Hit(pk, highlighted(snippet)) for pk, snippet in rows]
+
+
+def highlighted(snippet: str) -> SafeString:
+    """The engine's snippet, escaped, with matched words in <mark>."""
+    text = escape(snippet or "")
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))

@@ -1,0 +1,86 @@
+"""PostgreSQL full-text search: a stored, weighted tsvector with a GIN index."""
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from articles.search.engine import START, STOP
+
+INDEX = "articles_search_vector_idx"
+
+
+def config() -> str:
+    return settings.NEWSROOM_SEARCH_LANGUAGE
+
+
+def create_schema() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_searchentry "
+            "USING GIN (vector)"
+        )
+
+
+def drop_schema() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+def written(entries) -> None:
+    """Compute the vectors of entries just written (they hold the text)."""
+    from articles.models import SearchEntry
+
+    language = config()
+    vector = (
+        SearchVector("headline", weight="A", config=language)
+        + SearchVector("standfirst", weight="B", config=language)
+        + SearchVector("tags", weight="C", config=language)
+        + SearchVector("body", weight="D", config=language)
+    )
+    SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).update(vector=vector)
+
+
+def deleted(ids) -> None:
+    """Nothing to do: the vector goes with its row."""
+
+
+def search(query: str, *, offset: int, limit: int):
+    from articles.models import SearchEntry
+
+    language = config()
+    wanted = SearchQuery(query, search_type="websearch", config=language)
+    matches = SearchEntry.objects.filter(vector=wanted, publish_at__lte=timezone.now())
+    total = matches.count()
+    if not total:
+        return 0, []
+    page = list(
+        matches.annotate(rank=SearchRank(F("vector"), wanted))
+        .order_by("-rank", "-publish_at", "-pk")
+        .values_list("pk", flat=True)[offset : offset + limit]
+    )
+    # Snippets for the page only: ts_headline reads the whole text.
+    snippets = dict(
+        SearchEntry.objects.filter(pk__in=page)
+        .annotate(
+            snippet=SearchHeadline(
+                "body",
+                wanted,
+                config=language,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    return total, [(pk, snippets.get(pk, "")) for pk in page]

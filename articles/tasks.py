@@ -1,0 +1,87 @@
+"""The newsroom's background tasks, and how to hand work to them.
+
+Enqueue with `articles.background.queue.enqueue(task, *args)` (re-exported
+here), or with the helpers below. Every task takes plain ids and is idempotent:
+it recomputes from what the database says now, so a retry, a duplicate or a
+task whose object has gone does no harm. Failures are retried with back-off
+(`articles.background.queue.RETRY_DELAYS`) and recorded for the admin.
+
+Workers: `manage.py db_worker` for the database backend (the default),
+`manage.py rqworker default --with-scheduler --job-class django_tasks_rq.Job`
+for NEWSROOM_TASK_BACKEND=redis.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from articles.background.queue import background_task, enqueue
+from articles.signals import announce_content_changed
+
+__all__ = [
+    "enqueue",
+    "make_renditions",
+    "publish_due",
+    "refresh_related",
+    "renditions_later",
+    "warm_pages",
+]
+
+
+@background_task(priority=10)
+def make_renditions(photo_id: int) -> str:
+    """Make the renditions of one photo, if it still exists and needs them."""
+    from articles.models import Photo
+    from articles.photos.renditions import update_renditions
+
+    photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()
+    if photo is None:
+        return "gone"
+    with transaction.atomic():
+        if not update_renditions(photo):
+            return "current"
+        announce_content_changed(Photo)  # pages now show the new renditions
+    return "made"
+
+
+def renditions_later(photos) -> None:
+    """Queue renditions for `photos` (saved Photo objects or ids)."""
+    for photo in photos:
+        enqueue(make_renditions, getattr(photo, "pk", photo))
+
+
+@background_task()
+def refresh_related(article_ids: list[int]) -> int:
+    """Bring the related-stories index up to date for these articles."""
+    from taggit.models import Tag
+
+    from articles import related
+
+    with transaction.atomic():
+        related.refresh_articles(article_ids)
+        announce_content_changed(Tag)  # tag pages count through the index
+    return len(article_ids)
+
+
+@background_task()
+def publish_due() -> int:
+    """The scheduled sweep: record the publication of articles whose time came."""
+    from articles import workflow
+
+    return len(workflow.publish_due())
+
+
+@background_task(attempts=2, priority=-10)
+def warm_pages(paths: list[str]) -> dict[str, int]:
+    """Request the busiest public pages once, so that the first reader after a
+    change finds them in the caches (page cache, related-count cache)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST=site_host())
+    return {path: client.get(path).status_code for path in paths}
+
+
+def site_host() -> str:
+    for host in settings.ALLOWED_HOSTS:
+        if host and "*" not in host and not host.startswith("."):
+            return host.strip("[]") if host.startswith("[") else host
+    return "localhost"

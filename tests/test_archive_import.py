@@ -1,0 +1,58 @@
+"""Importing and exporting an archive: progress shown, each picture handled once."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from articles.demo.interchange_archive import write_archive
+from articles.models import Article, Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_shows_progress_and_queues_renditions_once_per_picture(
+    tmp_path, task_queue
+):
+    path = write_archive(tmp_path / "archive", stories=30, pictures=3)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", str(path), stdout=out, stderr=err)
+    assert "Imported 30 articles (30 new, 0 updated)." in out.getvalue()
+    assert "Renditions of new pictures are made by the task worker." in out.getvalue()
+    progress = err.getvalue()
+    assert "Checking: 100%" in progress and "30/30" in progress
+    assert "Importing: 100%" in progress and "stories/s" in progress
+    assert Article.objects.live().count() == 30
+    # Stories bring their picture with another credit now and then: still one
+    # photo, and one rendition task, per picture.
+    assert Photo.objects.count() == 3
+    tasks = task_queue.results(task_path="articles.tasks.make_renditions")
+    assert sorted(t.args_kwargs["args"][0] for t in tasks) == sorted(
+        Photo.objects.values_list("pk", flat=True)
+    )
+    assert not Photo.objects.exclude(renditions={}).exists()
+
+    task_queue.run_worker()
+    assert not Photo.objects.filter(renditions={}).exists()
+    call_command("import_articles", str(path), stdout=out, stderr=err)
+    assert "(0 new, 30 updated)" in out.getvalue()
+    assert not task_queue.results(status="READY").exists()
+
+
+def test_export_streams_every_story_with_progress(tmp_path):
+    path = write_archive(tmp_path / "archive", stories=12, pictures=2)
+    call_command(
+        "import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    target = tmp_path / "out" / "export.json"
+    err = io.StringIO()
+    call_command("export_articles", str(target), stdout=io.StringIO(), stderr=err)
+    assert "Exporting: 100%" in err.getvalue() and "12/12" in err.getvalue()
+    exported = json.loads(target.read_text())
+    assert len(exported["articles"]) == 12
+    assert len(list((target.parent / "photos").iterdir())) == 2
+    original = json.loads(path.read_text())["articles"][0]
+    again = next(a for a in exported["articles"] if a["slug"] == original["slug"])
+    assert again["headline"] == original["headline"]
+    assert set(again["tags"]) == set(original["tags"])
