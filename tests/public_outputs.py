@@ -89,7 +89,8 @@ OUTPUTS = {
     "search": lambda c, s: _text(c, reverse("articles:search") + f"?q={s.word}"),
     "latest feed": lambda c, s: _text(c, reverse("articles:feed")),
     "tag feed": lambda c, s: _text(c, reverse("articles:tag_feed", args=[s.tag])),
-    "sitemap": lambda c, s: _text(c, reverse("sitemap")),
+    # The sitemap index names its parts; the articles part lists the stories.
+    "sitemap": lambda c, s: _text(c, reverse("sitemap_part", args=["articles"])),
     "news sitemap": lambda c, s: _text(c, reverse("news_sitemap")),
     # The companion pins the story: its related list, Open Graph and JSON-LD.
     "another article's page": lambda c, s: _text(c, s.companion.get_absolute_url()),

@@ -3,6 +3,7 @@
 import copy
 from datetime import datetime
 
+from django.core.files.storage import default_storage
 from ninja import Schema
 from pydantic import Field
 
@@ -64,7 +65,8 @@ class PhotoOut(Schema):
     @staticmethod
     def resolve_renditions(photo: Photo, context) -> list[dict]:
         renditions = photo.renditions or {}
-        storage = photo.image.storage
+        # Renditions live in the default storage; the original has no address.
+        storage = default_storage
         return [
             {
                 "format": kind,
@@ -81,7 +83,7 @@ class PhotoOut(Schema):
         card = (photo.renditions or {}).get("social")
         if not card:
             return None
-        url = photo.image.storage.url(card["name"])
+        url = default_storage.url(card["name"])
         return {
             "format": "jpeg",
             "width": card["width"],
