@@ -7,10 +7,10 @@ newest first along an index that starts with the status (or the section and
 status), `limit` rows each, and the few rows merged; all in one query.
 """
 
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, RelatedIndexEntry
+from newsroom.routers import connection_for_reading
 
 NEWEST_FIRST = ("-publish_at", "-pk")
 
@@ -36,7 +36,7 @@ def newest_live_ids(lists, limit: int) -> list[int]:
             params += part_params
     if not parts:
         return []
-    with connection.cursor() as cursor:
+    with connection_for_reading(Article).cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[0], row[1]), reverse=True)

@@ -43,12 +43,13 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, RelatedExclusion, RelatedIndexEntry, RelatedLink
+from newsroom.routers import connection_for_reading
 
 SECTION_BONUS = 0.25
 HALF_LIFE_DAYS = 365
@@ -167,7 +168,7 @@ def tag_weights(tag_ids: Iterable[int]) -> dict[int, float]:
             "WHERE status IN (%s, %s)"
         )
         params += list(Article.LIVE_STATUSES)
-    with connection.cursor() as cursor:
+    with connection_for_reading(Article).cursor() as cursor:
         cursor.execute(sql, params)
         counts = dict(cursor.fetchall())
     if total is None:
@@ -232,7 +233,7 @@ def _ranked_ids(
         article.pk,
         limit,
     ]
-    with connection.cursor() as cursor:
+    with connection_for_reading(Article).cursor() as cursor:
         cursor.execute(sql, params)
         return [(pk, float(score)) for pk, score in cursor.fetchall()]
 

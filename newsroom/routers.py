@@ -66,3 +66,10 @@ class ReplicaMiddleware:
             return self.get_response(request)
         finally:
             _replica.reset(token)
+
+
+def connection_for_reading(model):
+    """The connection the router reads `model` from, for raw SQL reads."""
+    from django.db import router
+
+    return connections[router.db_for_read(model)]

@@ -53,7 +53,9 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     editor = make_role_user("Editor", "editor")
-    article = make_article(status=Article.Status.IN_REVIEW, publish_at=None)
+    article = make_article(
+        status=Article.Status.IN_REVIEW, publish_at=None, tags=["Harbours"]
+    )
     url = article.get_absolute_url()
     caught_up()
     reader, desk = Client(), Client()

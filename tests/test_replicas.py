@@ -24,11 +24,6 @@ def clusters():
     clusters.stop()
 
 
-@pytest.mark.xfail(
-    reason="Known bug: with the page cache on, the reader's first request after a "
-    "publish can be answered from a replica that has not replayed it yet (404)",
-    strict=False,
-)
 def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(clusters, tmp_path):
     env = {
         **os.environ,
