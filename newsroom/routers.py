@@ -14,7 +14,7 @@ import random
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 # None: not a public read. Otherwise the replica chosen for this request.
 _replica: ContextVar[str | None] = ContextVar("newsroom_replica", default=None)
@@ -70,6 +70,4 @@ class ReplicaMiddleware:
 
 def connection_for_reading(model):
     """The connection the router reads `model` from, for raw SQL reads."""
-    from django.db import router
-
     return connections[router.db_for_read(model)]
