@@ -39,3 +39,11 @@ forwarded_allow_ips = os.environ.get("NEWSROOM_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # No control socket: its default path is per user, so two instances on one
 # machine (two app servers, a benchmark) would fight over it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """A new start (a deploy) starts a new content generation: pages and fragments
+    kept by the code and templates that ran before are not served again."""
+    from articles.cache.generation import bump
+
+    bump()

@@ -1,43 +1,44 @@
 """What the home page shows: the lead stories, then the latest of each section.
 
-Both read a bounded number of rows however large the archive (see `listing`),
-all sections in one query. A window function ranking every live article by
-section, the obvious query, reads the whole table (490 ms at 10,000 articles).
+The choice is made once per content generation and kept with the cards' data
+(see `articles.cache.fragments`), so a reader's request reads nothing from the
+database for it. Making it reads a bounded number of rows however large the
+archive: the newest live rows per section and status along an index (see
+`listing`), all sections in one query; a window function ranking every live
+article by section, the obvious query, reads the whole table (490 ms at 10,000
+articles). Then the chosen stories' cards, in one query, and their bylines.
 """
 
-from articles.listing import NEWEST_FIRST, newest_live_ids
+from articles.cache.fragments import remember
+from articles.listing import newest_live_ids
 from articles.models import Article, Section
 
 LEAD_COUNT = 5
 PER_SECTION = 4
 
-
-def lead_stories() -> list[Article]:
-    ids = newest_live_ids([Article.objects.all()], LEAD_COUNT)
-    articles = Article.objects.for_cards().filter(pk__in=ids).order_by(*NEWEST_FIRST)
-    return list(articles[:LEAD_COUNT])
+FrontPage = tuple[list[Article], list[tuple[Section, list[Article]]]]
 
 
-def latest_by_section(
-    sections: list[Section], exclude: list[Article]
-) -> list[tuple[Section, list[Article]]]:
-    """Each section's newest live articles not in `exclude`, sections in order,
-    leaving out sections with none."""
-    excluded = {article.pk for article in exclude}
-    ids = newest_live_ids(
+def front_page(sections: list[Section]) -> FrontPage:
+    """The lead stories, and each section's newest live stories not among them
+    (sections in order, leaving out sections with none)."""
+    return remember("home", lambda: _front_page(sections))
+
+
+def _front_page(sections: list[Section]) -> FrontPage:
+    lead_ids = newest_live_ids([Article.objects.all()], LEAD_COUNT)
+    excluded = set(lead_ids)
+    newest_ids = newest_live_ids(
         [Article.objects.filter(section_id=section.pk) for section in sections],
         PER_SECTION + len(excluded),
     )
-    articles = (
-        Article.objects.for_cards()
-        .filter(pk__in=[pk for pk in ids if pk not in excluded])
-        .order_by(*NEWEST_FIRST)
-    )
-    grouped: dict[int, list[Article]] = {}
-    for article in articles:
-        grouped.setdefault(article.section_id, []).append(article)
-    return [
-        (section, grouped[section.pk][:PER_SECTION])
+    cards = Article.objects.live().for_cards().in_bulk([*lead_ids, *newest_ids])
+    by_section: dict[int, list[Article]] = {}
+    for pk in newest_ids:
+        if pk in cards and pk not in excluded:
+            by_section.setdefault(cards[pk].section_id, []).append(cards[pk])
+    return [cards[pk] for pk in lead_ids if pk in cards], [
+        (section, by_section[section.pk][:PER_SECTION])
         for section in sections
-        if section.pk in grouped
+        if section.pk in by_section
     ]

@@ -10,7 +10,8 @@ an archive story links to the coverage of its day and a fresh story to fresh
 coverage. Measuring from the article being read rather than from today keeps a
 list from drifting day by day, which keeps cached pages valid.
 
-Where the work happens. The list is computed when the page is read, over a
+Where the work happens. The list is computed when the page is first read in a
+content generation (then kept until readers' content changes), over a
 materialised index (`RelatedIndexEntry`): one row per tag of each article with a
 live status, holding the section and publication time, indexed by
 (tag, time). The first design, a GROUP BY over taggit's generic join table,
@@ -48,6 +49,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.cache.fragments import remember
 from articles.models import Article, RelatedExclusion, RelatedIndexEntry, RelatedLink
 from newsroom.routers import connection_for_reading
 
@@ -73,22 +75,43 @@ def timestamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def related_articles(article: Article, limit: int | None = None) -> list[Article]:
+def related_articles(
+    article: Article, limit: int | None = None, *, remembered: bool = False
+) -> list[Article]:
     """Up to `limit` live articles for the "Related stories" list.
 
     Pinned links come first, in the editor's order; the remaining places go to
     the best-scoring automatic candidates. Costs four queries however large the
     archive and however many tags (the article's tags are expected to be
-    prefetched).
+    prefetched). `remembered`, for the page as readers see it, keeps the list
+    for the content generation (`articles.cache.fragments`): it changes only
+    when content readers see does.
     """
     limit = settings.NEWSROOM_RELATED_COUNT if limit is None else limit
-    pinned = list(pinned_articles(article)[:limit])
-    if len(pinned) >= limit:
+    if remembered:
+        return remember(
+            f"related:{article.pk}:{limit}", lambda: related_articles(article, limit)
+        )
+    ids = related_ids(article, limit)
+    found = Article.objects.live().select_related("section").defer("body")
+    found = found.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found][:limit]
+
+
+def related_ids(article: Article, limit: int) -> list[int]:
+    """Ids of the pinned articles, then of more automatic candidates than there
+    are places left (some may stop being live), best first."""
+    pinned = list(pinned_articles(article).values_list("pk", flat=True)[:limit])
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    if len(pinned) >= limit or not tag_ids:
         return pinned
-    automatic = automatic_candidates(
-        article, limit - len(pinned), exclude=[p.pk for p in pinned]
+    automatic = _ranked_ids(
+        article,
+        tag_weights(tag_ids),
+        exclude=pinned,
+        limit=(limit - len(pinned)) * 2 + 10,
     )
-    return pinned + [candidate.article for candidate in automatic]
+    return pinned + [pk for pk, _ in automatic]
 
 
 def pinned_articles(article: Article):

@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import home, search, workflow
+from articles import home, navigation, search, workflow
 from articles.body import render_body
 from articles.feeds.views import alternates
 from articles.listing import NewestFirst, count_tagged
@@ -29,12 +29,10 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        sections = list(Section.objects.all())
-        lead = home.lead_stories()
+        lead, by_section = home.front_page(navigation.sections())
         return super().get_context_data(
             lead_stories=lead,
-            sections=home.latest_by_section(sections, exclude=lead),
-            nav_sections=sections,
+            sections=by_section,
             feeds=alternates("latest", settings.NEWSROOM_SITE_NAME),
             **kwargs,
         )
@@ -177,7 +175,7 @@ def _article_response(request, article: Article, *, preview: bool):
         "article": article,
         "object": article,
         "body": render_body(article.body),
-        "related": related_articles(article),
+        "related": related_articles(article, remembered=not preview),
         "current_section": article.section.slug,
         "preview": preview,
         "is_live": article.is_live(),

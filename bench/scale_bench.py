@@ -82,7 +82,7 @@ def run_worker() -> None:
 def bench_import(sizes: list[int], pictures: int) -> list[str]:
     from django.core.management import call_command
 
-    from articles.demo.interchange_archive import write_archive
+    from articles.demo.interchange_archive import archive_picture, write_archive
     from articles.models import Photo
     from articles.photos.storage import save_photo
     from articles.photos.validation import prepare_image
@@ -104,7 +104,10 @@ def bench_import(sizes: list[int], pictures: int) -> list[str]:
         assert not Photo.objects.filter(renditions={}).exists()
 
         # One upload with a worker running: how long until its renditions exist.
-        picture = folder / "photos" / "picture-0.jpg"
+        # A picture of its own, the same size as the archive's (the library
+        # refuses a picture it already has).
+        picture = folder / "photos" / "upload.jpg"
+        picture.write_bytes(archive_picture(random.Random(size), pictures))
         prepared = prepare_image(picture, picture.name)
         worker = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload"],

@@ -314,6 +314,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
 # A cached page is dropped after this long even if nothing changed.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# What pages read that is the same for many of them (the navigation, the home
+# page's lists, related stories) is kept for the current content generation in the
+# same shared cache (articles/cache/fragments.py), page cache on or off.
+NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", not DEBUG)
 # What browsers and a CDN are told: fresh for max-age, then served stale while
 # they revalidate for stale-while-revalidate seconds.
 NEWSROOM_PAGE_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_MAX_AGE", "10"))

@@ -18,6 +18,7 @@ def _isolated_media_and_cache(settings, tmp_path):
     # Tests that build content with the factories (not the workflow) read pages
     # uncached; tests/test_page_cache.py turns the cache on with `page_cache`.
     settings.NEWSROOM_PAGE_CACHE = False
+    settings.NEWSROOM_FRAGMENT_CACHE = False
     cache.clear()
     caches["pages"].clear()
     yield
@@ -27,10 +28,12 @@ def _isolated_media_and_cache(settings, tmp_path):
 
 @pytest.fixture
 def page_cache(settings):
-    """The full-page cache on, empty, in a fresh generation."""
+    """The full-page cache and the fragments kept under the generation on, empty,
+    in a fresh generation."""
     from articles.cache.generation import epochs
 
     settings.NEWSROOM_PAGE_CACHE = True
+    settings.NEWSROOM_FRAGMENT_CACHE = True
     caches["pages"].clear()
     epochs.forget()
     yield

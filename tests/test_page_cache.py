@@ -353,6 +353,84 @@ def test_author_rename_in_the_admin_shows_in_bylines(client, admin_client, commi
     assert "Lin Mei" in fresh_page(client, article.get_absolute_url()).content.decode()
 
 
+# What pages keep for the generation (the page cache off) -----------------------
+
+
+@pytest.fixture
+def fragments_only(settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+def read(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "off"
+    return response.content.decode()
+
+
+def test_kept_lists_are_really_kept(client, fragments_only):
+    article = make_article(headline="Kept", tags=["Ports"])
+    other = make_article(headline="Neighbour", tags=["Ports"])
+    assert "Kept" in read(client, "/")
+    assert "Neighbour" in read(client, article.get_absolute_url())
+    Article.objects.filter(pk=other.pk).update(headline="Changed without a signal")
+    assert "Changed without a signal" not in read(client, "/")
+    assert "Changed without a signal" not in read(client, article.get_absolute_url())
+
+
+def test_publish_shows_in_kept_lists_on_the_next_request(
+    client, editor, committed, fragments_only
+):
+    first = make_article(headline="First story", tags=["Ports"])
+    second = make_article(
+        headline="Second story",
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        tags=["Ports"],
+    )
+    assert "Second story" not in read(client, "/")
+    assert "Second story" not in read(client, first.get_absolute_url())
+    with committed():
+        workflow.publish(second, by=editor)
+    assert "Second story" in read(client, "/")
+    assert "Second story" in read(client, first.get_absolute_url())
+    with committed():
+        workflow.unpublish(second, by=editor)
+    assert "Second story" not in read(client, "/")
+    assert "Second story" not in read(client, first.get_absolute_url())
+
+
+def test_scheduled_story_joins_kept_lists_at_its_minute(
+    client, editor, committed, fragments_only, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3 * 24 * 3600
+    at = timezone.now() + timedelta(minutes=30)
+    first = make_article(headline="Already out", tags=["Results"])
+    later = make_article(
+        headline="Out later", status=Status.IN_REVIEW, publish_at=None, tags=["Results"]
+    )
+    with committed():
+        workflow.schedule(later, by=editor, at=at)
+    assert "Out later" not in read(client, "/")
+    assert "Out later" not in read(client, first.get_absolute_url())
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        assert "Out later" in read(client, "/")
+        assert "Out later" in read(client, first.get_absolute_url())
+
+
+def test_new_section_shows_in_the_kept_navigation(
+    client, admin_client, committed, fragments_only
+):
+    article = make_article()
+    assert ">Weather</a>" not in read(client, article.get_absolute_url())
+    with committed():
+        admin_client.post(
+            reverse("admin:articles_section_add"),
+            {"name": "Weather", "slug": "weather", "description": "", "position": 9},
+        )
+    assert ">Weather</a>" in read(client, article.get_absolute_url())
+
+
 # Who gets cached pages ------------------------------------------------------------
 
 
@@ -495,26 +573,32 @@ def test_a_change_made_in_another_process_shows_on_the_next_request(client):
 
 # What a page costs ----------------------------------------------------------------
 
+# Queries of a page's first rendering in a generation (the navigation already
+# kept), and of a rendering once its fragments are kept (the page cache off).
 PAGE_QUERIES = {
-    "/": 7,
-    "/markets/": 6,
-    "/tags/ports/": 7,
-    "/authors/mei-lin/": 6,
-    "/feeds/": 3,
-    "/feeds/tags/ports/": 6,
-    "/sitemap.xml": 2,
-    "/sitemap-articles.xml": 2,
-    "/news-sitemap.xml": 1,
-    "/search/?q=harbour": 5,
+    # lead ids; each section's newest ids; their cards; bylines. Then none.
+    "/": (4, 0),
+    "/markets/": (5, 5),
+    "/tags/ports/": (6, 6),
+    "/authors/mei-lin/": (5, 5),
+    "/feeds/": (3, 3),
+    "/feeds/tags/ports/": (6, 6),
+    "/sitemap.xml": (2, 2),
+    "/sitemap-articles.xml": (2, 2),
+    "/news-sitemap.xml": (1, 1),
+    "/search/?q=harbour": (4, 4),
 }
-ARTICLE_PAGE_QUERIES = 8
+# The article with its section, photo and credit; bylines; tags; then the related
+# stories: pinned, tag weights, ranking, their cards.
+ARTICLE_PAGE_QUERIES = (7, 3)
+NAVIGATION_QUERIES = 1  # the sections, once per generation
 
 
-def expected_queries(url: str) -> int:
+def expected_queries(url: str, kept: bool = False) -> int:
     # PostgreSQL's snippets (ts_headline) are a query of their own, over the
     # page's hits only; SQLite's FTS5 makes them in the ranking query.
     snippets = url.startswith("/search/") and connection.vendor == "postgresql"
-    return PAGE_QUERIES[url] + snippets
+    return PAGE_QUERIES[url][kept] + snippets
 
 
 EPOCH_QUERIES = 3  # once per generation and process: the next time-based change
@@ -537,6 +621,12 @@ def archive():
     ]
 
 
+def queries_of(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as rendering:
+        client.get(url)
+    return [q["sql"] for q in rendering.captured_queries]
+
+
 @pytest.mark.parametrize("url", PAGE_QUERIES)
 def test_each_page_costs_a_fixed_number_of_queries_and_none_from_the_cache(
     client, archive, url, django_assert_num_queries
@@ -550,14 +640,29 @@ def test_each_page_costs_a_fixed_number_of_queries_and_none_from_the_cache(
         assert client.get(url)["X-Page-Cache"] == "hit"
 
 
-def test_article_page_costs_eight_queries_plus_the_epoch_once(
-    client, archive, django_assert_num_queries
+@pytest.mark.parametrize("url", PAGE_QUERIES)
+def test_with_the_page_cache_off_a_page_reads_only_what_is_not_kept(
+    client, archive, url, settings
 ):
-    with django_assert_num_queries(ARTICLE_PAGE_QUERIES + EPOCH_QUERIES):
+    client.get(archive[0].get_absolute_url())
+    client.get(url)
+    settings.NEWSROOM_PAGE_CACHE = False
+    queries = queries_of(client, url)
+    assert len(queries) == expected_queries(url, kept=True), "\n\n".join(queries)
+
+
+def test_article_page_costs_seven_queries_plus_the_navigation_and_epoch_once(
+    client, archive, settings, django_assert_num_queries
+):
+    first, kept = ARTICLE_PAGE_QUERIES
+    with django_assert_num_queries(first + NAVIGATION_QUERIES + EPOCH_QUERIES):
         client.get(archive[0].get_absolute_url())
-    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+    with django_assert_num_queries(first):
         client.get(archive[1].get_absolute_url())
     with django_assert_num_queries(0):
+        client.get(archive[1].get_absolute_url())
+    settings.NEWSROOM_PAGE_CACHE = False
+    with django_assert_num_queries(kept):
         client.get(archive[1].get_absolute_url())
 
 

@@ -6,6 +6,8 @@
 - `middleware`: which requests are served from the cache; ETag, 304,
   Cache-Control and Vary; `private, no-store` for staff.
 - `public_page`: marks the views whose anonymous GETs may be cached.
+- `fragments`: what many pages read (navigation, home lists, related stories),
+  kept for the generation so that a page missing the cache reads only its own rows.
 
 A page is cached under its address and remembered with the generation and the
 time-based epoch it was rendered in; it is served only while both still hold, so

@@ -30,7 +30,7 @@ AGENCIES = ["Imaginechina", "Xinhua", "AFP", "Reuters", "AP"]
 PHOTOGRAPHERS = ["Feng Fei", "Li Wei", "Ana Souza", "Tom Berg", "Mina Park"]
 
 
-def _picture(rng: random.Random, index: int) -> bytes:
+def archive_picture(rng: random.Random, index: int) -> bytes:
     image = Image.new("RGB", (1600, 1000), tuple(rng.randrange(256) for _ in range(3)))
     draw = ImageDraw.Draw(image)
     for _ in range(40):
@@ -58,7 +58,7 @@ def write_archive(folder: Path, stories: int, pictures: int, seed: int = 12) -> 
     for index in range(pictures):
         path = folder / "photos" / f"picture-{index}.jpg"
         if not path.exists():
-            path.write_bytes(_picture(rng, index))
+            path.write_bytes(archive_picture(rng, index))
     tail = [f"Place {n}" for n in range(2000)]
     start = datetime(2016, 1, 1, tzinfo=UTC)
     articles = []

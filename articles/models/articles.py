@@ -6,13 +6,13 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from articles.addresses import address
 from articles.models.people import Author, Section
 from articles.models.photos import Photo
 from articles.sanitize import sanitize_html
@@ -235,7 +235,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", args=[self.section.slug, self.slug])
+        return address("articles:detail", self.section.slug, self.slug)
 
     def is_live(self) -> bool:
         now = timezone.now()

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+
+from articles.addresses import address
 
 # Top-level paths that a section slug would shadow (see newsroom/urls.py).
 RESERVED_SECTION_SLUGS = frozenset(
@@ -57,7 +58,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", args=[self.slug])
+        return address("articles:section", self.slug)
 
 
 class Author(models.Model):
@@ -80,4 +81,4 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", args=[self.slug])
+        return address("articles:author", self.slug)

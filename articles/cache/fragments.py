@@ -1,0 +1,53 @@
+"""Values computed from the site's content, kept for the current generation.
+
+The page cache keeps whole pages; this keeps what a page reads that is the same
+for every page that shows it and costs queries to work out: the navigation's
+sections, the home page's lists, each article's related stories. A value is
+stored with the generation and epoch it was computed in and used only while both
+hold, so it turns over with the pages, whichever process changed the content,
+and a scheduled story appears at its minute here too. Nothing rendered is kept:
+pages rendered from these values still read their articles from the database
+(through `Article.objects.live()`) and render them.
+
+NEWSROOM_FRAGMENT_CACHE=0 turns it off. When the shared cache cannot be reached,
+the value is computed as if nothing were kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+
+from articles.cache import generation, store
+
+T = TypeVar("T")
+
+
+def remember(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before in this generation and epoch.
+
+    `name` says what the value is and must differ for every value (put the
+    article's id in it for per-article values).
+    """
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return compute()
+    key = f"fragment:{name}"
+    found = store.get_many([generation.GENERATION_KEY, key])
+    current = (
+        generation.read(found.get(generation.GENERATION_KEY))
+        if found is not None
+        else None
+    )
+    if current is None:
+        return compute()
+    epoch = generation.epochs.current(current)
+    entry = found.get(key)
+    if entry is not None and entry[:2] == (current, epoch):
+        return entry[2]
+    value = compute()
+    store.set(
+        key, (current, epoch, value), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS
+    )
+    return value
