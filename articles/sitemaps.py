@@ -7,16 +7,32 @@ protocol allows 50,000), so an archive of any size fits.
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from articles.cache.fragments import remember
 from articles.models import Article, Section
 
 # Google News reads only articles from the last two days.
 NEWS_WINDOW = timedelta(days=2)
 
 
+class KeptCountPaginator(Paginator):
+    """A paginator whose count of every live article, which reads them all, is
+    kept for the content generation (`articles.cache.fragments`)."""
+
+    @cached_property
+    def count(self) -> int:
+        return remember("count:sitemap-articles", Paginator.count.func.__get__(self))
+
+
 class ArticleSitemap(Sitemap):
     limit = 2000  # URLs per part: each part renders in a bounded time
+
+    @property
+    def paginator(self):
+        return KeptCountPaginator(self._items(), self.limit)
 
     def items(self):
         return (

@@ -11,7 +11,7 @@ from taggit.models import Tag
 from articles import home, navigation, search, workflow
 from articles.body import render_body
 from articles.feeds.views import alternates
-from articles.listing import NewestFirst, count_tagged
+from articles.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
@@ -39,7 +39,8 @@ class HomeView(TemplateView):
 
 
 class ArticleListView(ListView):
-    """Live articles, newest first, paginated; subclasses `filter_articles`."""
+    """Live articles, newest first, paginated; subclasses say which
+    (`filter_articles`) and name the list (`list_name`, for its kept count)."""
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -48,7 +49,9 @@ class ArticleListView(ListView):
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
-        return NewestFirst(self.filter_articles(Article.objects.all()))
+        return NewestFirst(
+            self.filter_articles(Article.objects.all()), name=self.list_name()
+        )
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("show_section", True)
@@ -59,6 +62,9 @@ class SectionView(ArticleListView):
     def filter_articles(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["section"])
         return articles.filter(section=self.section)
+
+    def list_name(self):
+        return f"section:{self.section.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -88,8 +94,15 @@ class TagView(ArticleListView):
         return articles.filter(tags=self.tag)
 
     def get_queryset(self):
-        articles = self.filter_articles(Article.objects.all())
-        return NewestFirst(articles, count=lambda: count_tagged(self.tag))
+        return NewestFirst(
+            self.filter_articles(Article.objects.all()),
+            name=self.list_name(),
+            count=lambda: count_tagged(self.tag),
+            newest_ids=lambda limit: newest_tagged_ids(self.tag, limit),
+        )
+
+    def list_name(self):
+        return f"tag:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -104,6 +117,9 @@ class AuthorView(ArticleListView):
     def filter_articles(self, articles):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return articles.filter(authors=self.author)
+
+    def list_name(self):
+        return f"author:{self.author.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -107,17 +107,29 @@ class Publisher:
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
     def wait_for(self, path: str, started: float, shows) -> None:
-        for server in self.servers:
+        """Read `path` from every server at once until each shows the change; the
+        change is visible when the last of them shows it."""
+        seen: dict[str, float] = {}
+
+        def watch(server: str) -> None:
             while True:
                 status, _, body = fetch(server + path)
                 if status not in (200, 404):
                     self.failures.append(f"{status} from {server}{path}")
                 if shows(status, body):
-                    break
+                    seen[server] = time.monotonic() - started
+                    return
                 if time.monotonic() - started > 10:
                     self.failures.append(f"{server}{path} still stale after 10 s")
-                    break
-        self.visible.append(time.monotonic() - started)
+                    return
+
+        watchers = [threading.Thread(target=watch, args=(s,)) for s in self.servers]
+        for watcher in watchers:
+            watcher.start()
+        for watcher in watchers:
+            watcher.join()
+        if len(seen) == len(self.servers):
+            self.visible.append(max(seen.values()))
 
 
 def main() -> None:

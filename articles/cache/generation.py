@@ -34,6 +34,10 @@ logger = logging.getLogger("articles.cache")
 GENERATION_KEY = "generation"
 NEVER = float("inf")
 BUMP_ATTEMPTS = 3
+# Short: a bump runs after the change commits, in the request or command that
+# made it. A cache that is really down gets a new generation anyway, from each
+# process, when it answers again (`store`).
+BUMP_RETRY_SECONDS = 0.05
 
 
 def new_token() -> str:
@@ -49,7 +53,7 @@ def bump(**signal_kwargs) -> None:
     for attempt in range(BUMP_ATTEMPTS):
         if store.set(GENERATION_KEY, new_token(), timeout=None, force=True):
             return
-        time.sleep(0.1 * (attempt + 1))
+        time.sleep(BUMP_RETRY_SECONDS * (attempt + 1))
     logger.error(
         "Could not start a new page cache generation; cached pages may show the "
         "old content for up to %s seconds.",

@@ -16,10 +16,18 @@ from taggit.models import Tag
 
 from articles.body import render_body
 from articles.feeds.formats import NewsAtomFeed, NewsRssFeed
+from articles.listing import live_in_order, newest_live, newest_tagged_ids
 from articles.models import Article, Author, Section, TagRedirect
 from articles.photos.renditions import largest_jpeg
 
 FEED_SIZE = 20
+EMBARGO_SPARE = 5
+
+
+def entries():
+    """What a feed entry shows: the card's data, the whole body and the tags."""
+    return Article.objects.for_cards().defer(None).prefetch_related("tags")
+
 
 # Root-relative addresses in a rendered body (src, href and each srcset entry),
 # made absolute so that a feed reader can follow them.
@@ -52,11 +60,11 @@ class ArticleFeed(Feed):
         return self.description(obj)
 
     def articles(self, obj=None):
-        # Feed entries carry the whole body, which cards leave out.
-        return Article.objects.live().for_cards().defer(None).prefetch_related("tags")
+        """The articles this feed is about; subclasses narrow them."""
+        return Article.objects.all()
 
     def items(self, obj=None):
-        return self.articles(obj)[:FEED_SIZE]
+        return newest_live(self.articles(obj), FEED_SIZE, cards=entries())
 
     def item_title(self, item):
         return item.headline
@@ -184,6 +192,11 @@ class TagFeed(ArticleFeed):
 
     def articles(self, obj=None):
         return super().articles(obj).filter(tags=obj)
+
+    def items(self, obj=None):
+        # Off the tag's index, like the tag page; a few spare for embargoed ones.
+        ids = newest_tagged_ids(obj, FEED_SIZE + EMBARGO_SPARE)
+        return live_in_order(ids, cards=entries())[:FEED_SIZE]
 
 
 class TagAtomFeed(AtomMixin, TagFeed):
