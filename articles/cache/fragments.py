@@ -34,16 +34,9 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return compute()
     key = f"fragment:{name}"
-    found = store.get_many([generation.GENERATION_KEY, key])
-    current = (
-        generation.read(found.get(generation.GENERATION_KEY))
-        if found is not None
-        else None
-    )
+    current, epoch, entry = generation.current_with(key)
     if current is None:
         return compute()
-    epoch = generation.epochs.current(current)
-    entry = found.get(key)
     if entry is not None and entry[:2] == (current, epoch):
         return entry[2]
     value = compute()

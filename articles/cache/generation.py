@@ -132,3 +132,13 @@ class Epochs:
 
 
 epochs = Epochs()
+
+
+def current_with(key: str) -> tuple[str | None, float, object]:
+    """The generation, its epoch and the value kept under `key`, in one read of
+    the shared cache. The generation is None when the cache cannot be reached."""
+    found = store.get_many([GENERATION_KEY, key])
+    current = read(found.get(GENERATION_KEY)) if found is not None else None
+    if current is None:
+        return None, NEVER, None
+    return current, epochs.current(current), found.get(key)

@@ -69,16 +69,9 @@ class PageCacheMiddleware:
 
     def cached(self, request):
         key = page_key(request)
-        found = store.get_many([generation.GENERATION_KEY, key])
-        current = (
-            generation.read(found.get(generation.GENERATION_KEY))
-            if found is not None
-            else None
-        )
+        current, epoch, entry = generation.current_with(key)
         if current is None:
             return self.render(request, key, None, generation.NEVER)
-        epoch = generation.epochs.current(current)
-        entry = found.get(key)
         if is_current(entry, current, epoch):
             return conditional(request, cached_response(entry, epoch), hit=True)
         # One request renders the page; others asking for it meanwhile wait for
