@@ -5,7 +5,8 @@
 
 Builds its own database (as bench/related_bench.py does), grows it with
 `seed_archive` to each size, starts the site under gunicorn (gunicorn.conf.py,
-DEBUG off, WEB_CONCURRENCY workers) on loopback and drives it with wrk. Per size
+DEBUG off, WEB_CONCURRENCY workers, by default gunicorn.conf.py's 2 x CPUs + 1)
+on loopback and drives it with wrk. Per size
 it prints, under the same load: requests per second and p50/p99 latency of
 (a) a minimal Django view returning a page of the article page's size with no
 database (bench/ceiling.py), (b) article pages from the page cache, (c) article
@@ -16,6 +17,7 @@ its p50 and query count. Tables are written to bench-results/serve-<database>.md
 
 import argparse
 import contextlib
+import multiprocessing
 import os
 import re
 import secrets
@@ -30,6 +32,9 @@ from pathlib import Path
 from related_bench import RESULTS, ROOT, bench_database_url
 
 PORT = int(os.environ.get("BENCH_PORT", "18410"))
+# gunicorn.conf.py's default, the production shape: workers waiting on the
+# database or Redis leave the processors to the others.
+WORKERS = multiprocessing.cpu_count() * 2 + 1
 TARGETS = {"b": 0.9, "c": 0.3, "d": 0.2}
 ROUNDS = 2
 LABELS = {
@@ -55,7 +60,7 @@ def server_env(database_url: str, *, cache: bool) -> dict:
         "NEWSROOM_PAGE_CACHE_DIR": str(RESULTS / "page-cache"),
         "NEWSROOM_PAGE_CACHE": "1" if cache else "0",
         "NEWSROOM_ACCESS_LOG": "",
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(WORKERS)),
         "PYTHONPATH": str(ROOT),
     }
     return env
@@ -217,10 +222,9 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
             for _ in range(ROUNDS)
         ]
         core = {key: combined([r[key] for r in rounds]) for key in runs}
-        # One request per worker at a time: p50 is what the page itself costs.
-        workers = int(off_env["WEB_CONCURRENCY"])
+        # One request per processor at a time: p50 is what the page itself costs.
         kinds = {
-            kind: wrk(off, max(5, seconds // 2), workers, paths)
+            kind: wrk(off, max(5, seconds // 2), multiprocessing.cpu_count(), paths)
             for kind, paths in pages.items()
         }
     return size, core, kinds
@@ -296,7 +300,7 @@ def milliseconds(value: float | None) -> str:
 
 
 def format_report(vendor: str, args, results: list) -> str:
-    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    workers = os.environ.get("WEB_CONCURRENCY", str(WORKERS))
     lines = [
         f"Serving benchmark on {vendor}: gunicorn, {workers} workers, DEBUG off; "
         f"wrk, {args.connections} connections, {args.seconds} s per row "
@@ -324,7 +328,7 @@ def format_report(vendor: str, args, results: list) -> str:
         lines.append("")
     sizes = [f"{size:,}" for size, *_ in results]
     lines += [
-        "Every page type, cache off: p50 latency with one request per worker at "
+        "Every page type, cache off: p50 latency with one request per processor at "
         "a time, and queries",
         "",
         "| page | "
