@@ -12,7 +12,10 @@ Builds databases of its own (never the development one) and prints two tables:
   ready with the worker running.
 - Pages at the search size (100,000 seeded articles): search (median and p95
   over random one- and two-word queries) and the tag, section and author
-  pages (p95), each as readers request it.
+  pages (p95), each as readers request it, with production settings and the
+  page cache off (what pages keep for the content generation, such as a list's
+  count, kept); then each list page as the first reader after a change gets it,
+  with nothing kept.
 
 The tables are written to bench-results/scale-<database>.md.
 """
@@ -21,6 +24,7 @@ import argparse
 import io
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -136,6 +140,7 @@ def bench_pages(size: int, tags: int, samples: int) -> list[str]:
     from taggit.models import Tag
     from tqdm import tqdm
 
+    from articles.cache.generation import bump
     from articles.demo.archive import COMMON_TOPICS, WORDS, seed_archive
     from articles.models import Article, Author, Section
 
@@ -175,6 +180,18 @@ def bench_pages(size: int, tags: int, samples: int) -> list[str]:
     results["author page"] = [
         timed_get(client, f"/authors/{rng.choice(authors)}/") for _ in range(samples)
     ]
+    # The first reader after a change: nothing kept for the generation yet (the
+    # lists' counts, the navigation).
+    pages = {
+        "tag page, first after a change": [f"/tags/{s}/" for s in tag_slugs],
+        "section page, first after a change": [f"/{s}/" for s in sections],
+        "author page, first after a change": [f"/authors/{s}/" for s in authors],
+    }
+    for name, urls in pages.items():
+        results[name] = []
+        for _ in range(samples // 2):
+            bump()
+            results[name].append(timed_get(client, rng.choice(urls)))
     return [
         f"| {name} | {statistics.median(ms):.1f} ms | {percentile(ms, 0.95):.1f} ms "
         f"| {len(ms)} |\n"
@@ -184,10 +201,18 @@ def bench_pages(size: int, tags: int, samples: int) -> list[str]:
 
 def phase(name: str, size: int, args) -> list[str]:
     """Run one measurement in a process of its own, on a database of its own."""
+    # Production settings (DEBUG off), the page cache off: every request renders.
     env = {
         **os.environ,
         "DATABASE_URL": fresh_database(f"scale_{name}_{size}"),
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "NEWSROOM_PAGE_CACHE": "0",
+        "NEWSROOM_PAGE_CACHE_DIR": str(RESULTS / f"page-cache-scale-{name}"),
+        "DJANGO_STATIC_ROOT": str(RESULTS / "static-scale"),
         "NEWSROOM_TASK_BACKEND": "database",
     }
     command = [sys.executable, __file__, "--phase", name, "--size", str(size)]
@@ -211,6 +236,7 @@ def run_phase(args) -> None:
     if args.phase == "import":
         rows = bench_import([args.size], args.pictures)
     else:
+        call_command("collectstatic", "--noinput", verbosity=0)
         rows = bench_pages(args.size, args.tags, args.samples)
     sys.stdout.write("".join(rows))
 
