@@ -237,6 +237,12 @@ NEWSROOM_PHOTO_ORIGINALS_ROOT = Path(
     os.environ.get("NEWSROOM_PHOTO_ORIGINALS_ROOT", BASE_DIR / "photo-originals")
 )
 STORAGES = storages_from_url(os.environ.get("DJANGO_STORAGE_URL", ""))
+# Speed: in production (DEBUG off) static files are served by WhiteNoise with
+# hashed names (cached for ever) and gzip/Brotli copies; `collectstatic` makes them.
+if not DEBUG:
+    STORAGES["staticfiles"] = {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    }
 
 # Background work (renditions, index refreshes, the scheduled sweep, cache
 # warming) runs on django-tasks: in the database by default (`manage.py
