@@ -34,7 +34,7 @@ import time
 from contextlib import ExitStack
 
 from related_bench import RESULTS, bench_database_url
-from serve_bench import fetch, gunicorn, manage, server_env, wrk
+from serve_bench import WORKERS, fetch, gunicorn, manage, server_env, wrk
 
 PORT = int(os.environ.get("LOAD_PORT", "18430"))
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "18460"))
@@ -161,6 +161,12 @@ def main() -> None:
             os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
         database_url = bench_database_url("load.sqlite3")
         env = server_env(database_url, cache=True)
+        count = 2 if setup == "two-servers" else 1
+        # Two app servers on this one machine share its processors: each gets its
+        # share of the workers one server would have.
+        env["WEB_CONCURRENCY"] = os.environ.get(
+            "WEB_CONCURRENCY", str(max(2, WORKERS // count))
+        )
         env["NEWSROOM_PAGE_CACHE_DIR"] = str(RESULTS / "load-page-cache")
         if os.environ.get("REDIS_URL"):
             import redis
@@ -186,7 +192,6 @@ def main() -> None:
         subject_paths = {a.get_absolute_url() for a in subjects}
         paths = [p for p in paths if p not in subject_paths]
 
-        count = 2 if setup == "two-servers" else 1
         servers = [stack.enter_context(gunicorn(env, PORT + n)) for n in range(count)]
         for server in servers:
             for path in paths:
@@ -237,7 +242,8 @@ def format_report(setup, args, servers, loads, publisher) -> str:
     return "\n".join(
         [
             f"Load and faults, set-up `{setup}`: {READERS} readers (wrk) for "
-            f"{args.seconds} s on {len(servers)} gunicorn instance(s), one change "
+            f"{args.seconds} s on {len(servers)} gunicorn instance(s) of "
+            f"{os.environ['WEB_CONCURRENCY']} workers, one change "
             f"every {args.interval:g} s through the workflow",
             "",
             "| reader requests | reader req/s | reader p99 | reader errors "
