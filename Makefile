@@ -29,10 +29,12 @@ run: install
 # The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
 # static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
 # HTTP on loopback, so no HTTPS redirect; the secret key is made once, kept in
-# .secret-key, unless DJANGO_SECRET_KEY is set.
+# .secret-key, unless DJANGO_SECRET_KEY is set; the allowed hosts are HOST and
+# localhost unless DJANGO_ALLOWED_HOSTS is set.
 SECRET_KEY_FILE := .secret-key
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}"
 serve: install
 	@test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
 		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)
