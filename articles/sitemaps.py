@@ -24,7 +24,7 @@ class KeptCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return remember("count:sitemap-articles", Paginator.count.func.__get__(self))
+        return remember("count:sitemap-articles", self.object_list.count)
 
 
 class ArticleSitemap(Sitemap):

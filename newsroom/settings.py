@@ -132,20 +132,22 @@ TEMPLATES = [
 # Speed: connections are kept between requests (DJANGO_CONN_MAX_AGE seconds) and
 # checked before reuse, so a restarted database costs one retry, not an error.
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": {
+        **dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+        ),
+        "CONN_MAX_AGE": int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 
 # Read replicas (PostgreSQL streaming replicas): public page reads go to them,
 # see newsroom/routers.py. A comma-separated list of database URLs.
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
     DATABASES[f"replica_{_number}"] = {
-        **dj_database_url.parse(
-            _url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
-        ),
+        **dj_database_url.parse(_url),
+        "CONN_MAX_AGE": int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
 if len(DATABASES) > 1:

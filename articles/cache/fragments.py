@@ -2,12 +2,13 @@
 
 The page cache keeps whole pages; this keeps what a page reads that is the same
 for every page that shows it and costs queries to work out: the navigation's
-sections, the home page's lists, each article's related stories. A value is
-stored with the generation and epoch it was computed in and used only while both
-hold, so it turns over with the pages, whichever process changed the content,
-and a scheduled story appears at its minute here too. Nothing rendered is kept:
-pages rendered from these values still read their articles from the database
-(through `Article.objects.live()`) and render them.
+sections and the rendered site header, the home page's lists with their cards,
+each article's related stories, the count of each list. A value is stored with
+the generation and epoch it was computed in and used only while both hold, so it
+turns over with the pages, whichever process changed the content, and a
+scheduled story appears at its minute here too. The page around these values
+(an article itself, a list's page of cards) is still read and rendered on each
+request that misses the page cache.
 
 NEWSROOM_FRAGMENT_CACHE=0 turns it off. When the shared cache cannot be reached,
 the value is computed as if nothing were kept.
