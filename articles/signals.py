@@ -10,6 +10,9 @@ Both are sent from `transaction.on_commit`, so a receiver never sees a change
 that is later rolled back.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -19,7 +22,31 @@ article_event = Signal()
 
 def announce_content_changed(sender) -> None:
     """Send `content_changed` when the current transaction commits."""
+    waiting = getattr(_together, "senders", None)
+    if waiting is not None:
+        waiting.add(sender)
+        return
     transaction.on_commit(lambda: content_changed.send(sender=sender), robust=True)
+
+
+# Per thread: the senders an `announcing_together()` block has collected.
+_together = threading.local()
+
+
+@contextmanager
+def announcing_together():
+    """Changes made in the block are announced once, when it ends (an import of
+    thousands of stories), instead of once each."""
+    outer = getattr(_together, "senders", None)
+    _together.senders = set() if outer is None else outer
+    try:
+        yield
+        senders = _together.senders
+    finally:
+        _together.senders = outer
+    if outer is None:
+        for sender in senders:
+            announce_content_changed(sender)
 
 
 def announce_event(event) -> None:

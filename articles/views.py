@@ -218,19 +218,21 @@ class SearchView(TemplateView):
         query = search.clean_query(self.request.GET.get("q", ""))
         size = settings.NEWSROOM_PAGE_SIZE
         number = _page_number(self.request.GET.get("page"))
-        total, hits = search.search(query, offset=(number - 1) * size, limit=size)
-        if number > 1 and not hits and total:
+        found = search.search(query, offset=(number - 1) * size, limit=size)
+        if number > 1 and not found.hits and found.total:
             raise Http404("No such page of results.")
-        found = Article.objects.live().for_cards().in_bulk([h.article_id for h in hits])
+        live = Article.objects.live().for_cards()
+        cards = live.in_bulk([hit.article_id for hit in found.hits])
         articles = []
-        for hit in hits:
-            if article := found.get(hit.article_id):
+        for hit in found.hits:
+            if article := cards.get(hit.article_id):
                 article.search_snippet = hit.snippet
                 articles.append(article)
-        page_obj = Paginator(range(total), size).get_page(number)
+        page_obj = Paginator(range(found.total), size).get_page(number)
         return super().get_context_data(
             heading="Search",
             query=query,
+            approximate=found.approximate,
             kind="search",
             articles=articles,
             page_obj=page_obj,

@@ -56,3 +56,74 @@ def test_export_streams_every_story_with_progress(tmp_path):
     again = next(a for a in exported["articles"] if a["slug"] == original["slug"])
     assert again["headline"] == original["headline"]
     assert set(again["tags"]) == set(original["tags"])
+
+
+def test_import_costs_the_same_few_queries_per_story(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """A 100,000-story archive must import in minutes: each story is written
+    with a fixed number of queries, and the site hears of the import once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.signals import content_changed
+
+    announced = []
+
+    def heard(sender, **kwargs):
+        announced.append(sender)
+
+    content_changed.connect(heard)
+    counts = {}
+    try:
+        for stories in (10, 40):
+            Article.objects.all().delete()
+            announced.clear()
+            path = write_archive(tmp_path / f"a{stories}", stories=stories, pictures=2)
+            with (
+                CaptureQueriesContext(connection) as queries,
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                call_command(
+                    "import_articles",
+                    str(path),
+                    stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
+            counts[stories] = len(queries)
+    finally:
+        content_changed.disconnect(heard)
+    # About 27 a story (the workflow locks, checks, writes, records a revision
+    # and an event); the rules, sections and indexes are read once per file.
+    assert (counts[40] - counts[10]) / 30 <= 28
+    assert announced.count(Article) == 1
+
+
+def test_imported_story_has_a_revision_with_its_bylines_and_tags(tmp_path):
+    from reversion.models import Version
+    from taggit.models import TaggedItem
+
+    from articles.models import Byline
+
+    path = write_archive(tmp_path / "archive", stories=2, pictures=1)
+    call_command(
+        "import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    article = Article.objects.get(slug="archive-story-1")
+    version = Version.objects.get_for_object(article).get()
+    followed = version.revision.version_set.exclude(pk=version.pk)
+    bylines = followed.filter(content_type__model="byline")
+    tagged = followed.filter(content_type__model="taggeditem")
+    assert [v.object_id for v in bylines] == [
+        str(pk)
+        for pk in Byline.objects.filter(article=article).values_list("pk", flat=True)
+    ]
+    assert sorted(v.object_id for v in tagged) == sorted(
+        str(pk)
+        for pk in TaggedItem.objects.filter(object_id=article.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    assert {
+        t.name for t in article.tags.all()
+    } and tagged.count() == article.tags.count()

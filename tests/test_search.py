@@ -1,6 +1,9 @@
 """Ranked search: weights, snippets, pagination and queries that must not break it."""
 
+import re
+
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles import workflow
@@ -75,6 +78,27 @@ def test_results_are_paginated_with_the_count(client, settings):
     assert len(headlines(client.get("/search/", {"q": "rail", "page": 3}))) == 1
     assert client.get("/search/", {"q": "rail", "page": 9}).status_code == 404
     assert client.get("/search/", {"q": "rail", "page": "x"}).status_code == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite counts every match exactly"
+)
+def test_many_matches_show_an_estimated_count_and_the_last_page_an_exact_one(
+    client, settings, monkeypatch
+):
+    from articles.search import postgres
+
+    # As if "rail" were a word in a good share of a large archive.
+    monkeypatch.setattr(postgres, "COUNTED_UP_TO", 0)
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for i in range(5):
+        make_article(headline=f"Rail link {i}")
+    first = client.get("/search/", {"q": "rail"}).content.decode()
+    assert re.search(r"About [\d,]+ results? for “rail”", first)
+    last = client.get("/search/", {"q": "rail", "page": 3})
+    assert len(headlines(last)) == 1
+    assert "5 results for “rail”" in last.content.decode()
+    assert "About" not in last.content.decode()
 
 
 @pytest.mark.parametrize(

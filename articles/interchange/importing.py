@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import related, workflow
+from articles import workflow
 from articles.interchange.reading import (
     CREDIT_PARTS,
     ArticleData,
@@ -54,7 +54,7 @@ def import_articles(
     articles = read_file(path, progress)
     stored: list[str] = []
     try:
-        with transaction.atomic(), related.refreshing_together():
+        with transaction.atomic(), workflow.importing_many():
             return _write(
                 articles, stored, allow_rule_breaks=allow_rule_breaks, progress=progress
             )

@@ -10,8 +10,8 @@ Weights: headline above standfirst above tags above body (PostgreSQL's A, B,
 C, D; the same order of bm25 column weights on SQLite).
 """
 
-from articles.search.engine import Hit, search
+from articles.search.engine import Found, Hit, search
 from articles.search.index import rebuild, refresh
 from articles.search.query import clean_query
 
-__all__ = ["Hit", "clean_query", "rebuild", "refresh", "search"]
+__all__ = ["Found", "Hit", "clean_query", "rebuild", "refresh", "search"]

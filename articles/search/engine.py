@@ -16,6 +16,16 @@ class Hit:
     snippet: SafeString
 
 
+@dataclass
+class Found:
+    """How many live articles match (`approximate` when it is the database's
+    estimate), and the hits of the page asked for, best first."""
+
+    total: int
+    hits: list[Hit]
+    approximate: bool = False
+
+
 def for_connection(db):
     if db.vendor == "postgresql":
         from articles.search import postgres
@@ -26,15 +36,16 @@ def for_connection(db):
     return sqlite
 
 
-def search(query: str, *, offset: int, limit: int) -> tuple[int, list[Hit]]:
-    """(how many live articles match `query`, the hits from `offset`, best first)."""
+def search(query: str, *, offset: int, limit: int) -> Found:
+    """The live articles matching `query`, the page from `offset`."""
     from articles.search.query import words
 
     if not words(query):
-        return 0, []
+        return Found(0, [])
     engine = for_connection(connection)
-    total, rows = engine.search(query, offset=offset, limit=limit)
-    return total, [Hit(pk, highlighted(snippet)) for pk, snippet in rows]
+    total, rows, approximate = engine.search(query, offset=offset, limit=limit)
+    hits = [Hit(pk, highlighted(snippet)) for pk, snippet in rows]
+    return Found(total, hits, approximate)
 
 
 def highlighted(snippet: str) -> SafeString:

@@ -1,5 +1,7 @@
 """PostgreSQL full-text search: a stored, weighted tsvector with a GIN index."""
 
+import json
+
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -14,6 +16,10 @@ from django.utils import timezone
 from articles.search.engine import START, STOP
 
 INDEX = "articles_search_vector_idx"
+# Up to this many matches (as estimated) they are counted; above, the estimate
+# is shown ("about 45,000 results"): counting every story that mentions a
+# common word costs more than ranking the page.
+COUNTED_UP_TO = 2000
 
 
 def config() -> str:
@@ -57,9 +63,11 @@ def search(query: str, *, offset: int, limit: int):
     language = config()
     wanted = SearchQuery(query, search_type="websearch", config=language)
     matches = SearchEntry.objects.filter(vector=wanted, publish_at__lte=timezone.now())
-    total = matches.count()
+    total, approximate = _estimated(matches), True
+    if total <= COUNTED_UP_TO:
+        total, approximate = matches.count(), False
     if not total:
-        return 0, []
+        return 0, [], False
     page = list(
         matches.annotate(rank=SearchRank(F("vector"), wanted))
         .order_by("-rank", "-publish_at", "-pk")
@@ -83,4 +91,14 @@ def search(query: str, *, offset: int, limit: int):
         )
         .values_list("pk", "snippet")
     )
-    return total, [(pk, snippets.get(pk, "")) for pk in page]
+    if approximate and len(page) < limit and (page or not offset):
+        # The last page: it says exactly how many there are.
+        total, approximate = offset + len(page), False
+    return total, [(pk, snippets.get(pk, "")) for pk in page], approximate
+
+
+def _estimated(matches) -> int:
+    """The planner's estimate of how many rows `matches` holds: close for one
+    word (the GIN index's statistics), rougher for several."""
+    plan = json.loads(matches.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -6,6 +6,8 @@ import unicodedata
 MAX_LENGTH = 200
 MAX_WORDS = 16
 WORD = re.compile(r"\w+")
+# Unicode category Cc: the C0 and C1 control characters and DEL.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def clean_query(text: str) -> str:
@@ -27,6 +29,4 @@ def words(query: str) -> list[str]:
 
 def plain(text: str) -> str:
     """Text fit for the index: no control characters (the snippet markers)."""
-    return "".join(
-        " " if unicodedata.category(char) == "Cc" else char for char in text or ""
-    )
+    return CONTROL.sub(" ", text or "")

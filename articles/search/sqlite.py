@@ -67,7 +67,7 @@ def search(query: str, *, offset: int, limit: int):
         )
         total = cursor.fetchone()[0]
         if not total:
-            return 0, []
+            return 0, [], False
         cursor.execute(
             f"SELECT {TABLE}.rowid, snippet({TABLE}, 3, %s, %s, ' … ', 24) "
             f"FROM {TABLE} JOIN articles_searchentry e "
@@ -77,4 +77,4 @@ def search(query: str, *, offset: int, limit: int):
             "LIMIT %s OFFSET %s",
             [START, STOP, match, now, limit, offset],
         )
-        return total, cursor.fetchall()
+        return total, cursor.fetchall(), False

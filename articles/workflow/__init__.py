@@ -39,7 +39,12 @@ from articles.workflow.editing import (
     restore,
 )
 from articles.workflow.embargo import EmbargoNotConfirmed, set_embargo
-from articles.workflow.importing import Imported, import_article, import_links
+from articles.workflow.importing import (
+    Imported,
+    import_article,
+    import_links,
+    importing_many,
+)
 from articles.workflow.permissions import (
     ACTION_TARGETS,
     ALLOWED_MOVES,
@@ -100,6 +105,7 @@ __all__ = [
     "edits_are_pending",
     "has_pending_changes",
     "import_article",
+    "importing_many",
     "import_links",
     "is_author_of",
     "is_editor",

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import reduce
 from operator import or_
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.body import with_library_text
 from articles.models import Article, Author, Byline, Photo, RelatedLink, Section
@@ -124,7 +125,12 @@ class ArticleContent:
     # Writing: only the workflow calls these, inside its transaction --------------
 
     def write_to(self, article: Article) -> None:
-        """Make the article say exactly this; `article` is locked by the caller."""
+        """Make the article say exactly this; `article` is locked by the caller.
+
+        The bylines, pinned links and tags written stay on the article as its
+        prefetched rows, so the revision that follows reads them from memory.
+        """
+        new = article._state.adding
         for name in ARTICLE_FIELDS:
             setattr(article, name, getattr(self, name))
         article.section_id = self.section
@@ -134,27 +140,30 @@ class ArticleContent:
         except ValidationError as error:
             raise ValidationError(_field_messages(error)) from None
         article.save()
-        authors = set(
-            Author.objects.filter(pk__in=self.authors).values_list("pk", flat=True)
+        authors = Author.objects.in_bulk(self.authors) if self.authors else {}
+        targets = (
+            Article.objects.exclude(pk=article.pk).in_bulk(self.related)
+            if self.related
+            else {}
         )
-        targets = set(
-            Article.objects.filter(pk__in=self.related)
-            .exclude(pk=article.pk)
-            .values_list("pk", flat=True)
-        )
-        _write_ordered(
+        bylines = _write_ordered(
             Byline.objects.filter(article=article),
-            "author_id",
-            [pk for pk in self.authors if pk in authors],
+            "author",
+            [authors[pk] for pk in self.authors if pk in authors],
+            new=new,
             article=article,
         )
-        _write_ordered(
+        links = _write_ordered(
             RelatedLink.objects.filter(from_article=article),
-            "to_article_id",
-            [pk for pk in self.related if pk in targets],
+            "to_article",
+            [targets[pk] for pk in self.related if pk in targets],
+            new=new,
             from_article=article,
         )
-        article.tags.set(_tag_rows(self.tags), clear=False)
+        tagged = _write_tags(article, _tag_rows(self.tags), new=new)
+        _prefetched(article, "bylines", Byline, bylines)
+        _prefetched(article, "related_links", RelatedLink, links)
+        _prefetched(article, "tagged_items", TaggedItem, tagged)
 
     # Showing without writing ------------------------------------------------------
 
@@ -183,18 +192,52 @@ class ArticleContent:
         return copy
 
 
-def _write_ordered(rows, key: str, wanted: list[int], **parent) -> None:
-    """Make `rows` (bylines or pinned links of one article) hold `wanted` in
-    order, keeping the rows that stay so their revisions follow them."""
-    rows.exclude(**{f"{key}__in": wanted}).delete()
-    existing = {getattr(row, key): row for row in rows}
-    for position, pk in enumerate(wanted):
-        row = existing.get(pk)
+def _write_ordered(rows, key: str, wanted: list, *, new: bool, **parent) -> list:
+    """Make `rows` (bylines or pinned links of one article) point at `wanted`
+    in order, keeping the rows that stay so their revisions follow them; the
+    rows as they now are, in order. A new article has none to read."""
+    model = rows.model
+    existing = {}
+    if not new:
+        rows.exclude(**{f"{key}__in": wanted}).delete()
+        existing = {getattr(row, f"{key}_id"): row for row in rows}
+    kept, created = [], []
+    for position, target in enumerate(wanted):
+        row = existing.get(target.pk)
         if row is None:
-            rows.model.objects.create(**parent, **{key: pk}, position=position)
+            row = model(**parent, **{key: target}, position=position)
+            created.append(row)
         elif row.position != position:
             row.position = position
             row.save(update_fields=["position"])
+        setattr(row, key, target)
+        kept.append(row)
+    model.objects.bulk_create(created)
+    return kept
+
+
+def _write_tags(article: Article, tags: list[Tag], *, new: bool) -> list[TaggedItem]:
+    """Make the article carry exactly `tags`; its tagged items as they now are.
+
+    Written here rather than with taggit's `tags.set()`, which reads each tag
+    and each link on its own (four queries a tag): an archive import writes
+    hundreds of thousands of them. The rows are taggit's own.
+    """
+    kind = ContentType.objects.get_for_model(Article)
+    existing = {}
+    if not new:
+        items = TaggedItem.objects.filter(content_type=kind, object_id=article.pk)
+        items.exclude(tag__in=tags).delete()
+        existing = {item.tag_id: item for item in items}
+    rows = [
+        existing.get(tag.pk)
+        or TaggedItem(tag=tag, content_type=kind, object_id=article.pk)
+        for tag in tags
+    ]
+    TaggedItem.objects.bulk_create([row for row in rows if row.pk is None])
+    for row, tag in zip(rows, tags, strict=True):
+        row.tag, row.content_object = tag, article
+    return rows
 
 
 def _new_tag(name: str) -> Tag:

@@ -8,16 +8,24 @@ and the import is recorded as an event and a revision.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from articles import related
 from articles.models import Article, ArticleEvent, Correction, PendingChange
+from articles.signals import announcing_together
 from articles.workflow import recording
 from articles.workflow.content import ArticleContent
-from articles.workflow.rules import InvalidTransition, publish_problems
+from articles.workflow.rules import (
+    InvalidTransition,
+    publish_problems,
+    rules_read_once,
+)
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -30,6 +38,15 @@ class Imported:
     created: bool
     # Publishing rules the article breaks but was let in with (see below).
     rule_breaks: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def importing_many() -> Iterator[None]:
+    """Around the import of a whole file: the checklist's rules are read once;
+    the related-stories and search indexes are refreshed, and the change
+    announced to the site, once at the end of the block, not for every article."""
+    with rules_read_once(), announcing_together(), related.refreshing_together():
+        yield
 
 
 def import_article(
@@ -94,7 +111,7 @@ def import_article(
         _take_down(article, status, takedown_reason)
         old_path = None if created else recording.public_path(article)
         content.write_to(article)
-        _add_corrections(article, corrections)
+        _add_corrections(article, corrections, created=created)
         recording.event(article, Action.IMPORT, None, from_status=source)
         recording.saved(article, None, comment="Imported", old_path=old_path)
     return Imported(article=article, created=created, rule_breaks=problems)
@@ -109,8 +126,12 @@ def _take_down(article: Article, status: str, reason: str) -> None:
     article.takedown_reason = reason.strip()
 
 
-def _add_corrections(article: Article, corrections: list[dict]) -> None:
+def _add_corrections(
+    article: Article, corrections: list[dict], *, created: bool
+) -> None:
     """Add the file's corrections the article lacks, and withdrawals it lacks."""
+    if created and not corrections:
+        return
     existing = {
         (c.kind, c.text, c.published_at): c
         for c in Correction.objects.filter(article=article)

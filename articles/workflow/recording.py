@@ -57,7 +57,11 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     Article.objects.filter(pk=article.pk).update(
         version=F("version") + 1, edited_by=actor, edited_at=timezone.now()
     )
+    # Fields are read afresh; the rows `ArticleContent.write_to` has just
+    # written (prefetched) are what the revision records.
+    written = getattr(article, "_prefetched_objects_cache", {})
     article.refresh_from_db()
+    article._prefetched_objects_cache = written
     if old_path and article.first_published_at:
         ArticleRedirect.remember(old_path, article)
     related.refresh_for(article)
@@ -75,7 +79,8 @@ def revision(article: Article, actor, comment: str) -> None:
     """A django-reversion revision of the article as it now is, with its bylines,
     pinned links and tags."""
     # What reversion follows, fetched with what each row's description names:
-    # three queries instead of two per tag, byline and link.
+    # three queries instead of two per tag, byline and link; none for what is
+    # prefetched already.
     prefetch_related_objects(
         [article],
         Prefetch("bylines", Byline.objects.select_related("author")),

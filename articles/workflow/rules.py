@@ -11,7 +11,9 @@ recorded reason (`articles.workflow.checklist.override_rule`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -72,6 +74,8 @@ class _Subject:
     @cached_property
     def inline(self) -> list[Photo]:
         ids = photo_ids(self.content.body)
+        if not ids:
+            return []
         return list(Photo.objects.select_related("credit").filter(pk__in=ids))
 
     def placed_alt_text(self, photo: Photo) -> str:
@@ -98,9 +102,13 @@ def _standfirst(subject: _Subject, limit: int | None) -> list[str]:
 
 
 def _section(subject: _Subject, limit: int | None) -> list[str]:
-    if not Section.objects.filter(pk=subject.content.section).exists():
+    if not _read("section", subject.content.section, _section_exists):
         return ["Choose a section."]
     return []
+
+
+def _section_exists(pk: int) -> bool:
+    return Section.objects.filter(pk=pk).exists()
 
 
 def _tags(subject: _Subject, limit: int | None) -> list[str]:
@@ -186,9 +194,7 @@ def checklist(
 
     `article` is the article the content is for, whose overrides count.
     """
-    section_rules = {
-        row.rule_id: row for row in SectionRule.objects.filter(section=content.section)
-    }
+    section_rules = _read("section rules", content.section, _section_rules)
     overrides = {}
     if article is not None and article.pk:
         overrides = {
@@ -199,7 +205,7 @@ def checklist(
         }
     subject = _Subject(content)
     results = []
-    for rule in ChecklistRule.objects.all():
+    for rule in _read("rules", None, lambda _: list(ChecklistRule.objects.all())):
         own = section_rules.get(rule.pk)
         enabled = own.enabled if own else rule.enabled
         if not enabled:
@@ -212,6 +218,35 @@ def checklist(
             )
         )
     return results
+
+
+def _section_rules(section: int) -> dict[int, SectionRule]:
+    return {row.rule_id: row for row in SectionRule.objects.filter(section=section)}
+
+
+# Per thread: what a `rules_read_once()` block has read, by (what, key).
+_once = threading.local()
+
+
+@contextmanager
+def rules_read_once() -> Iterator[None]:
+    """Within the block, the rules and sections are read once, not once per
+    article: an import checks thousands of stories against the same rules."""
+    outer = getattr(_once, "read", None)
+    _once.read = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _once.read = outer
+
+
+def _read(what: str, key, load):
+    read = getattr(_once, "read", None)
+    if read is None:
+        return load(key)
+    if (what, key) not in read:
+        read[what, key] = load(key)
+    return read[what, key]
 
 
 def publish_problems(
