@@ -216,10 +216,16 @@ class Article(models.Model):
             ("take_down_article", "Can take down and reinstate articles"),
             ("override_checklist", "Can override a publishing checklist rule"),
         ]
+        # The live lists, newest first; with the embargo so that counting a
+        # list of live stories reads the index alone, not every story's row.
         indexes = [
-            models.Index(fields=["status", "publish_at"], name="article_live_idx"),
             models.Index(
-                fields=["section", "status", "publish_at"], name="article_section_idx"
+                fields=["status", "publish_at", "embargo_until"],
+                name="article_live_embargo_idx",
+            ),
+            models.Index(
+                fields=["section", "status", "publish_at", "embargo_until"],
+                name="article_section_live_idx",
             ),
             # Newest first across every status: the admin list and its dates.
             models.Index(fields=["publish_at", "id"], name="article_publish_at_idx"),
@@ -307,6 +313,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
         ]
+        # An author's page: their stories, without reading every byline.
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article}"
