@@ -142,7 +142,7 @@ class ArticleContent:
         article.save()
         authors = Author.objects.in_bulk(self.authors) if self.authors else {}
         targets = (
-            Article.objects.exclude(pk=article.pk).in_bulk(self.related)
+            Article.objects.exclude(pk=article.pk).defer("body").in_bulk(self.related)
             if self.related
             else {}
         )
