@@ -258,6 +258,24 @@ def test_author_page_lists_their_live_articles(client, changsha_story):
     get(client, "/authors/nobody/", status=404)
 
 
+def test_author_page_counts_only_their_live_articles(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    author, other = make_author(name="Ana Ruiz"), make_author(name="Bo Li")
+    for n in range(3):
+        make_article(headline=f"Live {n}", authors=[author, other])
+    make_article(headline="Draft", authors=[author], status="draft")
+    make_article(
+        headline="Embargoed",
+        authors=[author],
+        embargo_until=timezone.now() + timedelta(hours=2),
+    )
+    make_article(headline="Not hers", authors=[other])
+    html = get(client, f"/authors/{author.slug}/").content.decode()
+    assert "Page 1 of 2" in html
+    assert "Live 2" in get(client, f"/authors/{author.slug}/?page=2").content.decode()
+    get(client, f"/authors/{author.slug}/?page=3", status=404)
+
+
 @pytest.fixture
 def pictured_story(technology):
     credit = make_credit(
