@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from articles.cache.fragments import remember
-from articles.models import Article, Byline, RelatedIndexEntry
+from articles.models import Article, RelatedIndexEntry
 from newsroom.routers import connection_for_reading
 
 NEWEST_FIRST = ("-publish_at", "-pk")
@@ -124,23 +124,3 @@ def count_tagged(tag) -> int:
     through taggit's join, which reads every article under a common tag."""
     now = int(timezone.now().timestamp())
     return RelatedIndexEntry.objects.filter(tag=tag, published_ts__lte=now).count()
-
-
-# Ids per query when counting by id (under SQLite's limit on parameters).
-COUNT_BATCH = 10_000
-
-
-def count_by_author(author) -> int:
-    """How many live articles carry `author`'s byline: their ids off the
-    bylines' author index, then the live ones among them counted by primary key.
-    As one join, PostgreSQL's planner (on its default costs) reads every
-    article to count one author's."""
-    ids = list(
-        Byline.objects.filter(author=author)
-        .order_by()
-        .values_list("article_id", flat=True)
-    )
-    return sum(
-        Article.objects.filter(pk__in=ids[start : start + COUNT_BATCH]).live().count()
-        for start in range(0, len(ids), COUNT_BATCH)
-    )

@@ -11,12 +11,7 @@ from taggit.models import Tag
 from articles import home, navigation, search, workflow
 from articles.body import render_body
 from articles.feeds.views import alternates
-from articles.listing import (
-    NewestFirst,
-    count_by_author,
-    count_tagged,
-    newest_tagged_ids,
-)
+from articles.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.preview import article_for_token
 from articles.related import related_articles
@@ -122,13 +117,6 @@ class AuthorView(ArticleListView):
     def filter_articles(self, articles):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return articles.filter(authors=self.author)
-
-    def get_queryset(self):
-        return NewestFirst(
-            self.filter_articles(Article.objects.all()),
-            name=self.list_name(),
-            count=lambda: count_by_author(self.author),
-        )
 
     def list_name(self):
         return f"author:{self.author.pk}"
