@@ -63,16 +63,14 @@ def search(query: str, *, offset: int, limit: int):
     language = config()
     wanted = SearchQuery(query, search_type="websearch", config=language)
     matches = SearchEntry.objects.filter(vector=wanted, publish_at__lte=timezone.now())
-    total, approximate = _estimated(matches), True
-    if total <= COUNTED_UP_TO:
-        total, approximate = matches.count(), False
-    if not total:
-        return 0, [], False
     page = list(
         matches.annotate(rank=SearchRank(F("vector"), wanted))
         .order_by("-rank", "-publish_at", "-pk")
         .values_list("pk", flat=True)[offset : offset + limit]
     )
+    total, approximate = _total(matches, page, offset=offset, limit=limit)
+    if not page:
+        return total, [], approximate
     # Snippets for the page only: ts_headline reads the whole text.
     snippets = dict(
         SearchEntry.objects.filter(pk__in=page)
@@ -91,10 +89,22 @@ def search(query: str, *, offset: int, limit: int):
         )
         .values_list("pk", "snippet")
     )
-    if approximate and len(page) < limit and (page or not offset):
-        # The last page: it says exactly how many there are.
-        total, approximate = offset + len(page), False
     return total, [(pk, snippets.get(pk, "")) for pk in page], approximate
+
+
+def _total(matches, page: list, *, offset: int, limit: int) -> tuple[int, bool]:
+    """How many stories match, and whether that is an estimate.
+
+    The last page (one not full) says it exactly, with no count at all: most
+    searches have fewer hits than a page holds.
+    """
+    if len(page) < limit and (page or not offset):
+        return offset + len(page), False
+    estimate = _estimated(matches)
+    if estimate <= COUNTED_UP_TO:
+        return matches.count(), False
+    # A full page means there may be more than the estimate says.
+    return max(estimate, offset + len(page) + 1), True
 
 
 def _estimated(matches) -> int:

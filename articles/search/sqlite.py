@@ -60,15 +60,6 @@ def search(query: str, *, offset: int, limit: int):
     weights = ", ".join(str(w) for w in WEIGHTS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {TABLE} JOIN articles_searchentry e "
-            f"ON e.article_id = {TABLE}.rowid "
-            f"WHERE {TABLE} MATCH %s AND e.publish_at <= %s",
-            [match, now],
-        )
-        total = cursor.fetchone()[0]
-        if not total:
-            return 0, [], False
-        cursor.execute(
             f"SELECT {TABLE}.rowid, snippet({TABLE}, 3, %s, %s, ' … ', 24) "
             f"FROM {TABLE} JOIN articles_searchentry e "
             f"ON e.article_id = {TABLE}.rowid "
@@ -77,4 +68,14 @@ def search(query: str, *, offset: int, limit: int):
             "LIMIT %s OFFSET %s",
             [START, STOP, match, now, limit, offset],
         )
-        return total, cursor.fetchall(), False
+        page = cursor.fetchall()
+        # The last page (one not full) says how many there are, with no count.
+        if len(page) < limit and (page or not offset):
+            return offset + len(page), page, False
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {TABLE} JOIN articles_searchentry e "
+            f"ON e.article_id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s AND e.publish_at <= %s",
+            [match, now],
+        )
+        return cursor.fetchone()[0], page, False
