@@ -1,14 +1,19 @@
 """What the home page shows: the lead stories, then the latest of each section.
 
-The choice is made once per content generation and kept with the cards' data
-(see `articles.cache.fragments`), so a reader's request reads nothing from the
-database for it. Making it reads a bounded number of rows however large the
-archive: the newest live rows per section and status along an index (see
-`listing`), all sections in one query; a window function ranking every live
+The choice is made and its cards rendered once per content generation, and the
+HTML kept (see `articles.cache.fragments`): the lists are the same for every
+reader, so a request that misses the page cache neither reads nor renders them.
+Choosing them reads a bounded number of rows however large the archive: the
+newest live rows per section and status along an index (see `listing`), all
+sections in one query; a window function ranking every live
 article by section, the obvious query, reads the whole table (490 ms at 10,000
 articles). Then the chosen stories' cards, in one query, and their bylines.
 """
 
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from articles import navigation
 from articles.cache.fragments import remember
 from articles.listing import newest_live_ids
 from articles.models import Article, Section
@@ -19,13 +24,22 @@ PER_SECTION = 4
 FrontPage = tuple[list[Article], list[tuple[Section, list[Article]]]]
 
 
-def front_page(sections: list[Section]) -> FrontPage:
+def front_page() -> SafeString:
+    """The home page's lists as HTML: the lead stories, then each section's."""
+    return remember("front-page", _render_front_page)
+
+
+def _render_front_page() -> SafeString:
+    lead, by_section = choose_stories(navigation.sections())
+    return render_to_string(
+        "articles/includes/front_page.html",
+        {"lead_stories": lead, "sections": by_section},
+    )
+
+
+def choose_stories(sections: list[Section]) -> FrontPage:
     """The lead stories, and each section's newest live stories not among them
     (sections in order, leaving out sections with none)."""
-    return remember("home", lambda: _front_page(sections))
-
-
-def _front_page(sections: list[Section]) -> FrontPage:
     lead_ids = newest_live_ids([Article.objects.all()], LEAD_COUNT)
     excluded = set(lead_ids)
     newest_ids = newest_live_ids(

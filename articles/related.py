@@ -49,7 +49,6 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.cache.fragments import remember
 from articles.models import Article, RelatedExclusion, RelatedIndexEntry, RelatedLink
 from newsroom.routers import connection_for_reading
 
@@ -75,23 +74,15 @@ def timestamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def related_articles(
-    article: Article, limit: int | None = None, *, remembered: bool = False
-) -> list[Article]:
+def related_articles(article: Article, limit: int | None = None) -> list[Article]:
     """Up to `limit` live articles for the "Related stories" list.
 
     Pinned links come first, in the editor's order; the remaining places go to
     the best-scoring automatic candidates. Costs four queries however large the
     archive and however many tags (the article's tags are expected to be
-    prefetched). `remembered`, for the page as readers see it, keeps the list
-    for the content generation (`articles.cache.fragments`): it changes only
-    when content readers see does.
+    prefetched).
     """
     limit = settings.NEWSROOM_RELATED_COUNT if limit is None else limit
-    if remembered:
-        return remember(
-            f"related:{article.pk}:{limit}", lambda: related_articles(article, limit)
-        )
     ids = related_ids(article, limit)
     found = Article.objects.live().select_related("section").defer("body")
     found = found.in_bulk(ids)

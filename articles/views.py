@@ -2,14 +2,17 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import home, navigation, search, workflow
+from articles import home, search, workflow
 from articles.body import render_body
+from articles.cache.fragments import remember
 from articles.feeds.views import alternates
 from articles.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
@@ -29,10 +32,8 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        lead, by_section = home.front_page(navigation.sections())
         return super().get_context_data(
-            lead_stories=lead,
-            sections=by_section,
+            front_page=home.front_page(),
             feeds=alternates("latest", settings.NEWSROOM_SITE_NAME),
             **kwargs,
         )
@@ -191,12 +192,26 @@ def _article_response(request, article: Article, *, preview: bool):
         "article": article,
         "object": article,
         "body": render_body(article.body),
-        "related": related_articles(article, remembered=not preview),
+        "related_stories": _related_stories(article, preview=preview),
         "current_section": article.section.slug,
         "preview": preview,
         "is_live": article.is_live(),
     }
     return TemplateResponse(request, "articles/article_detail.html", context)
+
+
+def _related_stories(article: Article, *, preview: bool) -> SafeString:
+    """The "Related stories" list, rendered. Readers' copy is kept for the
+    content generation (`articles.cache.fragments`): it changes only when
+    content readers see does, and its choice is the costliest part of the page."""
+
+    def render():
+        return render_to_string(
+            "articles/includes/related_articles.html",
+            {"related": related_articles(article)},
+        )
+
+    return render() if preview else remember(f"related-stories:{article.pk}", render)
 
 
 def shared_preview(request, token):

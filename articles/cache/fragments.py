@@ -2,8 +2,8 @@
 
 The page cache keeps whole pages; this keeps what a page reads that is the same
 for every page that shows it and costs queries to work out: the navigation's
-sections and the rendered site header, the home page's lists with their cards,
-each article's related stories, the count of each list. A value is stored with
+sections and the rendered site header, the home page's lists and each article's
+related stories (rendered), the count of each list. A value is stored with
 the generation and epoch it was computed in and used only while both hold, so it
 turns over with the pages, whichever process changed the content, and a
 scheduled story appears at its minute here too. The page around these values
