@@ -326,6 +326,10 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 # page's lists, related stories) is kept for the current content generation in the
 # same shared cache (articles/cache/fragments.py), page cache on or off.
 NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", not DEBUG)
+# With the page cache on Redis, each process keeps copies of up to this many
+# entries it read, used until the next change of content is announced
+# (articles/cache/copies.py); 0 reads Redis on every request.
+NEWSROOM_PAGE_CACHE_COPIES = int(os.environ.get("NEWSROOM_PAGE_CACHE_COPIES", "500"))
 # What browsers and a CDN are told: fresh for max-age, then served stale while
 # they revalidate for stale-while-revalidate seconds.
 NEWSROOM_PAGE_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_MAX_AGE", "10"))

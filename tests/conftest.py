@@ -19,11 +19,19 @@ def _isolated_media_and_cache(settings, tmp_path):
     # uncached; tests/test_page_cache.py turns the cache on with `page_cache`.
     settings.NEWSROOM_PAGE_CACHE = False
     settings.NEWSROOM_FRAGMENT_CACHE = False
-    cache.clear()
-    caches["pages"].clear()
+    clear_caches()
     yield
+    clear_caches()
+
+
+def clear_caches():
+    """Empty both caches; this process's copies of what Redis held go too (a
+    cleared Redis announces nothing)."""
+    from articles.cache.copies import copies
+
     cache.clear()
     caches["pages"].clear()
+    copies.changed()
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def page_cache(settings):
 
     settings.NEWSROOM_PAGE_CACHE = True
     settings.NEWSROOM_FRAGMENT_CACHE = True
-    caches["pages"].clear()
+    clear_caches()
     epochs.forget()
     yield
     epochs.forget()

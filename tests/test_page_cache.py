@@ -5,8 +5,6 @@ one kind of change the way the newsroom makes it, and reads the page again.
 """
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from datetime import date, datetime, timedelta
@@ -14,7 +12,6 @@ from datetime import date, datetime, timedelta
 import pytest
 import reversion
 import time_machine
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
@@ -37,6 +34,7 @@ from tests.factories import (
     make_section,
     make_user,
 )
+from tests.processes import run_in_another_process
 
 Status = Article.Status
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -560,16 +558,6 @@ def test_expired_licence_of_unused_photo_needs_no_date(client):
 # Every process shares the generation ------------------------------------------------
 
 
-def database_url(settings_dict) -> str:
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user = settings_dict["USER"] + (
-        f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-    )
-    host = f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
-    return f"postgres://{user}@{host}/{settings_dict['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_change_made_in_another_process_shows_on_the_next_request(client):
     """Like the scheduler's cron run or an import: another process, same site."""
@@ -584,13 +572,7 @@ def test_a_change_made_in_another_process_shows_on_the_next_request(client):
         f"workflow.unpublish(Article.objects.get(pk={article.pk}), "
         f"by=User.objects.get(pk={editor.pk}))"
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", command],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict)},
-        check=True,
-        capture_output=True,
-    )
+    run_in_another_process(command)
     assert client.get(url).status_code == 404
 
 

@@ -1,7 +1,8 @@
-"""Redis may fail: pages keep answering, uncached, and the fault is logged.
+"""The page cache on Redis: each process's copies, and faults.
 
-The test starts a Redis server of its own on a free loopback port, points both
-caches at it, then stops and starts it while reading pages.
+Redis may fail: pages keep answering, uncached, and the fault is logged. Each
+test starts a Redis server of its own on a free loopback port and points both
+caches at it; the fault tests stop and start it while reading pages.
 """
 
 import logging
@@ -11,11 +12,15 @@ import subprocess
 import time
 
 import pytest
+import redis
 from django.core.cache import caches
 
 from articles import workflow
+from articles.cache import copies as process_copies
 from articles.cache import generation, store
-from tests.factories import make_article
+from articles.cache.copies import copies
+from tests.factories import make_article, make_user
+from tests.processes import run_in_another_process
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -51,6 +56,9 @@ class RedisServer:
         self.process.wait(timeout=10)
 
 
+PREFIX = "faults"
+
+
 @pytest.fixture
 def redis_server(settings, monkeypatch):
     server = RedisServer()
@@ -62,18 +70,20 @@ def redis_server(settings, monkeypatch):
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
+            "KEY_PREFIX": PREFIX,
             "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
         },
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "pages",
+            "KEY_PREFIX": f"{PREFIX}-pages",  # as settings.py names it
             "OPTIONS": options,
         },
     }
     monkeypatch.setattr(store, "RETRY_SECONDS", 0)
     monkeypatch.setattr(generation, "BUMP_ATTEMPTS", 1)
     monkeypatch.setattr(store, "health", store._Health())
+    server.url = location
     yield server
     settings.CACHES = original
     if server.process.poll() is None:
@@ -89,6 +99,7 @@ def test_pages_answer_while_redis_is_stopped_and_cache_again_after(
     assert client.get(url)["X-Page-Cache"] == "hit"
 
     redis_server.stop()
+    wait_until(lambda: copies.trusted_round() is None)  # noticed at once
     with caplog.at_level(logging.ERROR, logger="articles.cache"):
         for _ in range(3):
             response = client.get(url)
@@ -129,6 +140,7 @@ def test_redis_back_with_its_old_data_never_serves_a_page_changed_meanwhile(
     redis = caches["pages"].client.get_client()
     snapshot = {key: redis.dump(key) for key in redis.keys("*")}
     redis_server.stop()
+    wait_until(lambda: copies.trusted_round() is None)
     assert client.get(url)["X-Page-Cache"] == "unavailable"
     content = workflow.ArticleContent.of(article)
     content.standfirst = "After the fault."
@@ -141,3 +153,74 @@ def test_redis_back_with_its_old_data_never_serves_a_page_changed_meanwhile(
     for _ in range(3):
         assert "After the fault." in client.get(url).content.decode()
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+# Each process's copies of what Redis holds ------------------------------------------
+
+
+def wait_until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def listening() -> None:
+    """This process has subscribed to the announcements: copies are trusted."""
+    wait_until(lambda: copies.trusted_round() is not None)
+
+
+def reads_of(server) -> int:
+    stats = redis.Redis.from_url(server.url).info("commandstats")
+    return sum(
+        stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget")
+    )
+
+
+def test_a_hit_is_served_from_the_process_copy_without_asking_redis(
+    client, redis_server
+):
+    url = make_article(headline="Read by thousands").get_absolute_url()
+    listening()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"  # read from Redis, and copied
+    before = reads_of(redis_server)
+    for _ in range(5):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit"
+        assert "Read by thousands" in response.content.decode()
+    assert reads_of(redis_server) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_in_another_process_is_announced_to_the_copies(client, redis_server):
+    editor = make_user(is_staff=True, is_superuser=True)
+    article = make_article(headline="Seen by every worker")
+    url = article.get_absolute_url()
+    listening()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    run_in_another_process(
+        "from articles import workflow; from articles.models import Article; "
+        "from django.contrib.auth.models import User; "
+        f"workflow.unpublish(Article.objects.get(pk={article.pk}), "
+        f"by=User.objects.get(pk={editor.pk}))",
+        REDIS_URL=redis_server.url,
+        DJANGO_CACHE_PREFIX=PREFIX,
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_copies_are_not_trusted_past_their_time_even_without_announcements(
+    client, redis_server, monkeypatch
+):
+    """A backstop for announcements lost without the subscription failing."""
+    monkeypatch.setattr(process_copies, "TRUST_SECONDS", 0.2)
+    url = make_article().get_absolute_url()
+    listening()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    caches["pages"].set(generation.GENERATION_KEY, "changed-unannounced", None)
+    assert client.get(url)["X-Page-Cache"] == "hit"  # the copy, within its time
+    time.sleep(0.3)
+    assert client.get(url)["X-Page-Cache"] == "miss"

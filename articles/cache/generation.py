@@ -27,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.cache import store
+from articles.cache.copies import announce, copies, on_redis
 from articles.models import Article, Photo
 
 logger = logging.getLogger("articles.cache")
@@ -50,8 +51,11 @@ def bump(**signal_kwargs) -> None:
     Receives `content_changed`. Retried briefly, because a lost bump would leave
     pages stale until they expire (NEWSROOM_PAGE_CACHE_SECONDS).
     """
+    copies.changed()
     for attempt in range(BUMP_ATTEMPTS):
         if store.set(GENERATION_KEY, new_token(), timeout=None, force=True):
+            if on_redis():
+                announce()
             return
         time.sleep(BUMP_RETRY_SECONDS * (attempt + 1))
     logger.error(
@@ -136,9 +140,20 @@ epochs = Epochs()
 
 def current_with(key: str) -> tuple[str | None, float, object]:
     """The generation, its epoch and the value kept under `key`, in one read of
-    the shared cache. The generation is None when the cache cannot be reached."""
+    the shared cache, or none while this process's copies of both hold (see
+    `copies`). The generation is None when the cache cannot be reached."""
+    this_round = copies.trusted_round()
+    if this_round is not None:
+        current = copies.get(GENERATION_KEY, this_round)
+        value = copies.get(key, this_round)
+        if current is not None and value is not None:
+            return current, epochs.current(current), value
     found = store.get_many([GENERATION_KEY, key])
     current = read(found.get(GENERATION_KEY)) if found is not None else None
     if current is None:
         return None, NEVER, None
-    return current, epochs.current(current), found.get(key)
+    value = found.get(key)
+    if this_round is not None:
+        copies.put(GENERATION_KEY, current, this_round)
+        copies.put(key, value, this_round)
+    return current, epochs.current(current), value
