@@ -224,3 +224,22 @@ def test_copies_are_not_trusted_past_their_time_even_without_announcements(
     assert client.get(url)["X-Page-Cache"] == "hit"  # the copy, within its time
     time.sleep(0.3)
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_after_a_change_a_page_is_rendered_once_then_served_from_the_cache(
+    client, redis_server, editor, django_capture_on_commit_callbacks
+):
+    """The cache still holds the page of the generation before: it is never
+    copied, so it cannot make the new one render again and again."""
+    gone, kept = make_article(headline="Withdrawn"), make_article(headline="Kept")
+    url = kept.get_absolute_url()
+    listening()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(gone, by=editor)
+    announced = copies.trusted_round()
+    wait_until(lambda: copies.trusted_round() != announced)  # heard it too
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    for _ in range(3):
+        assert client.get(url)["X-Page-Cache"] == "hit"

@@ -35,13 +35,17 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return compute()
     key = f"fragment:{name}"
-    current, epoch, entry = generation.current_with(key)
+    current, epoch, entry = generation.current_with(key, _is_current)
     if current is None:
         return compute()
-    if entry is not None and entry[:2] == (current, epoch):
+    if entry is not None and _is_current(entry, current, epoch):
         return entry[2]
     value = compute()
     store.set(
         key, (current, epoch, value), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS
     )
     return value
+
+
+def _is_current(entry: tuple, current: str, epoch: float) -> bool:
+    return entry[:2] == (current, epoch)

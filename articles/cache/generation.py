@@ -21,6 +21,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -138,22 +139,28 @@ class Epochs:
 epochs = Epochs()
 
 
-def current_with(key: str) -> tuple[str | None, float, object]:
+def current_with(
+    key: str, is_current: Callable[[object, str, float], bool]
+) -> tuple[str | None, float, object]:
     """The generation, its epoch and the value kept under `key`, in one read of
     the shared cache, or none while this process's copies of both hold (see
-    `copies`). The generation is None when the cache cannot be reached."""
+    `copies`; only a value `is_current(value, generation, epoch)` is copied).
+    The generation is None when the cache cannot be reached."""
     this_round = copies.trusted_round()
     if this_round is not None:
         current = copies.get(GENERATION_KEY, this_round)
         value = copies.get(key, this_round)
         if current is not None and value is not None:
-            return current, epochs.current(current), value
+            epoch = epochs.current(current)
+            if is_current(value, current, epoch):
+                return current, epoch, value
     found = store.get_many([GENERATION_KEY, key])
     current = read(found.get(GENERATION_KEY)) if found is not None else None
     if current is None:
         return None, NEVER, None
-    value = found.get(key)
+    epoch, value = epochs.current(current), found.get(key)
     if this_round is not None:
         copies.put(GENERATION_KEY, current, this_round)
-        copies.put(key, value, this_round)
-    return current, epochs.current(current), value
+        if value is not None and is_current(value, current, epoch):
+            copies.put(key, value, this_round)
+    return current, epoch, value

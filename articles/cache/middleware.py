@@ -69,7 +69,7 @@ class PageCacheMiddleware:
 
     def cached(self, request):
         key = page_key(request)
-        current, epoch, entry = generation.current_with(key)
+        current, epoch, entry = generation.current_with(key, is_current)
         if current is None:
             return self.render(request, key, None, generation.NEVER)
         if is_current(entry, current, epoch):
