@@ -27,9 +27,12 @@ threads = int(os.environ.get("NEWSROOM_THREADS", "1"))
 timeout = int(os.environ.get("NEWSROOM_TIMEOUT", "30"))
 # Connections from the proxy are kept open between requests.
 keepalive = 5
-# Workers are restarted now and then, so a slow leak never grows unbounded.
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are restarted now and then, so a slow leak never grows unbounded: at a
+# spike's thousands of requests a second, every minute or so. The jitter spreads
+# the restarts of workers started together, since a worker is replaced only up to
+# a second after it exits and its share of requests queues meanwhile.
+max_requests = 50000
+max_requests_jitter = 25000
 accesslog = os.environ.get("NEWSROOM_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Django is imported once and the workers forked from it (faster start, shared
