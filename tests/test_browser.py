@@ -148,6 +148,24 @@ def editing_area(page: Page):
     return area
 
 
+def select_just_typed(page: Page, text: str) -> None:
+    """Select `text`, the last thing typed, with Shift+Left as a writer would.
+
+    For 50 ms after each keystroke the editor (ProseMirror) puts back its own
+    selection, so on a busy machine the first presses can be undone: the
+    selection is checked, and made again until it is `text`.
+    """
+    for _ in range(10):
+        page.wait_for_timeout(100)
+        page.keyboard.press("End")
+        for _ in text:
+            page.keyboard.press("Shift+ArrowLeft")
+        page.wait_for_timeout(100)
+        if page.evaluate("() => window.getSelection().toString()") == text:
+            return
+    raise AssertionError(f"could not select {text!r} in the editor")
+
+
 def choose_section(page: Page, name: str) -> None:
     page.click(".field-section .select2-selection")
     page.keyboard.type(name[:4])
@@ -174,8 +192,7 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     page.keyboard.type("robots")
     page.keyboard.press("Control+b")
     page.keyboard.type(" and on cheap space")
-    for _ in "cheap space":
-        page.keyboard.press("Shift+ArrowLeft")
+    select_just_typed(page, "cheap space")
     page.click(".prose-menubar button[data-name=link]")
     link_dialog = page.locator("dialog.prose-editor-dialog")
     link_dialog.locator("input[name=href]").fill("https://example.com/park")
