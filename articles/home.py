@@ -5,9 +5,9 @@ HTML kept (see `articles.cache.fragments`): the lists are the same for every
 reader, so a request that misses the page cache neither reads nor renders them.
 Choosing them reads a bounded number of rows however large the archive: the
 newest live rows per section and status along an index (see `listing`), all
-sections in one query; a window function ranking every live
-article by section, the obvious query, reads the whole table (490 ms at 10,000
-articles). Then the chosen stories' cards, in one query, and their bylines.
+sections in one query; a window function ranking every live article by section,
+the obvious query, reads the whole table (490 ms at 10,000 articles). Then the
+chosen stories' cards, in one query, and their bylines.
 """
 
 from django.template.loader import render_to_string
@@ -30,14 +30,14 @@ def front_page() -> SafeString:
 
 
 def _render_front_page() -> SafeString:
-    lead, by_section = choose_stories(navigation.sections())
+    lead, by_section = _choose_stories(navigation.sections())
     return render_to_string(
         "articles/includes/front_page.html",
         {"lead_stories": lead, "sections": by_section},
     )
 
 
-def choose_stories(sections: list[Section]) -> FrontPage:
+def _choose_stories(sections: list[Section]) -> FrontPage:
     """The lead stories, and each section's newest live stories not among them
     (sections in order, leaving out sections with none)."""
     lead_ids = newest_live_ids([Article.objects.all()], LEAD_COUNT)

@@ -16,7 +16,6 @@ import redis
 from django.core.cache import caches
 
 from articles import workflow
-from articles.cache import copies as process_copies
 from articles.cache import generation, store
 from articles.cache.copies import copies
 from tests.factories import make_article, make_user
@@ -215,7 +214,7 @@ def test_copies_are_not_trusted_past_their_time_even_without_announcements(
     client, redis_server, monkeypatch
 ):
     """A backstop for announcements lost without the subscription failing."""
-    monkeypatch.setattr(process_copies, "TRUST_SECONDS", 0.2)
+    monkeypatch.setattr("articles.cache.copies.TRUST_SECONDS", 0.2)
     url = make_article().get_absolute_url()
     listening()
     client.get(url)
