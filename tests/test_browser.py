@@ -149,21 +149,37 @@ def editing_area(page: Page):
 
 
 def select_just_typed(page: Page, text: str) -> None:
-    """Select `text`, the last thing typed, with Shift+Left as a writer would.
+    """Select `text`, the last thing typed, with Shift+Left as a writer would."""
 
-    For 50 ms after each keystroke the editor (ProseMirror) puts back its own
-    selection, so on a busy machine the first presses can be undone: the
-    selection is checked, and made again until it is `text`.
-    """
-    for _ in range(10):
-        page.wait_for_timeout(100)
+    def select():
         page.keyboard.press("End")
         for _ in text:
             page.keyboard.press("Shift+ArrowLeft")
+
+    until_selection(page, select, f"window.getSelection().toString() === {text!r}")
+
+
+def caret_to_line_end(page: Page) -> None:
+    """Press End, leaving the caret after the line with nothing selected."""
+    until_selection(
+        page, lambda: page.keyboard.press("End"), "window.getSelection().isCollapsed"
+    )
+
+
+def until_selection(page: Page, keys, holds: str) -> None:
+    """Press `keys` until the selection is as `holds` (JavaScript) says.
+
+    For 50 ms after each change the editor (ProseMirror) puts back its own
+    selection, so on a busy machine presses can be undone: the selection is
+    checked, and made again until it holds.
+    """
+    for _ in range(10):
         page.wait_for_timeout(100)
-        if page.evaluate("() => window.getSelection().toString()") == text:
+        keys()
+        page.wait_for_timeout(100)
+        if page.evaluate(f"() => {holds}"):
             return
-    raise AssertionError(f"could not select {text!r} in the editor")
+    raise AssertionError(f"the editor's selection never came to: {holds}")
 
 
 def choose_section(page: Page, name: str) -> None:
@@ -200,7 +216,7 @@ def test_editor_writes_an_article_with_bold_link_and_photo_and_previews_it(page)
     expect(body.locator("a[href='https://example.com/park']")).to_have_text(
         "cheap space"
     )
-    page.keyboard.press("End")
+    caret_to_line_end(page)
     page.keyboard.type(" by the river.")
     page.keyboard.press("Enter")
 
