@@ -74,26 +74,30 @@ def timestamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def related_articles(article: Article, limit: int | None = None) -> list[Article]:
+def related_articles(
+    article: Article, limit: int | None = None, *, tags: list[Tag] | None = None
+) -> list[Article]:
     """Up to `limit` live articles for the "Related stories" list.
 
     Pinned links come first, in the editor's order; the remaining places go to
     the best-scoring automatic candidates. Costs four queries however large the
-    archive and however many tags (the article's tags are expected to be
+    archive and however many tags, given the article's `tags` (or with them
     prefetched).
     """
     limit = settings.NEWSROOM_RELATED_COUNT if limit is None else limit
-    ids = related_ids(article, limit)
+    ids = related_ids(article, limit, tags=tags)
     found = Article.objects.live().select_related("section").defer("body")
     found = found.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found][:limit]
 
 
-def related_ids(article: Article, limit: int) -> list[int]:
+def related_ids(
+    article: Article, limit: int, *, tags: list[Tag] | None = None
+) -> list[int]:
     """Ids of the pinned articles, then of more automatic candidates than there
     are places left (some may stop being live), best first."""
     pinned = list(pinned_articles(article).values_list("pk", flat=True)[:limit])
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    tag_ids = [tag.pk for tag in (article.tags.all() if tags is None else tags)]
     if len(pinned) >= limit or not tag_ids:
         return pinned
     automatic = _ranked_ids(

@@ -188,11 +188,13 @@ def render_article(request, article: Article, *, preview: bool = False):
 
 
 def _article_response(request, article: Article, *, preview: bool):
+    tags = article.sorted_tags
     context = {
         "article": article,
         "object": article,
         "body": render_body(article.body),
-        "related_stories": _related_stories(article, preview=preview),
+        "tags": tags,
+        "related_stories": _related_stories(article, tags, preview=preview),
         "current_section": article.section.slug,
         "preview": preview,
         "is_live": article.is_live(),
@@ -200,7 +202,7 @@ def _article_response(request, article: Article, *, preview: bool):
     return TemplateResponse(request, "articles/article_detail.html", context)
 
 
-def _related_stories(article: Article, *, preview: bool) -> SafeString:
+def _related_stories(article: Article, tags: list, *, preview: bool) -> SafeString:
     """The "Related stories" list, rendered. Readers' copy is kept for the
     content generation (`articles.cache.fragments`): it changes only when
     content readers see does, and its choice is the costliest part of the page."""
@@ -208,7 +210,7 @@ def _related_stories(article: Article, *, preview: bool) -> SafeString:
     def render():
         return render_to_string(
             "articles/includes/related_articles.html",
-            {"related": related_articles(article)},
+            {"related": related_articles(article, tags=tags)},
         )
 
     return render() if preview else remember(f"related-stories:{article.pk}", render)

@@ -3,6 +3,7 @@
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from articles.addresses import address
 from articles.models.people import Author, Section
@@ -41,8 +42,9 @@ class ArticleQuerySet(models.QuerySet):
         return self._with_byline_and_photo().defer("body")
 
     def for_page(self) -> "ArticleQuerySet":
-        """Everything the article page renders, apart from related stories."""
-        return self._with_byline_and_photo().prefetch_related("tags")
+        """Everything the article page renders, apart from related stories and
+        tags (`Article.sorted_tags` reads them)."""
+        return self._with_byline_and_photo()
 
     def _with_byline_and_photo(self) -> "ArticleQuerySet":
         return self.select_related(
@@ -297,8 +299,19 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     @property
-    def sorted_tags(self):
-        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+    def sorted_tags(self) -> list[Tag]:
+        """The tags by name. Lists prefetch them (`prefetch_related("tags")`);
+        for one article, a plain query costs a third of taggit's prefetch."""
+        if "tags" in getattr(self, "_prefetched_objects_cache", {}):
+            tags = self.tags.all()
+        else:
+            tags = Tag.objects.filter(
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(
+                    Article
+                ),
+                taggit_taggeditem_items__object_id=self.pk,
+            )
+        return sorted(tags, key=lambda tag: tag.name.lower())
 
 
 class Byline(models.Model):
