@@ -19,6 +19,9 @@ Set-ups: `sqlite` (embedded default: one machine, page cache in a folder);
 instances sharing them, readers on both); `redis-restart` (PostgreSQL and a Redis
 server of its own, stopped 20 s in and started again 5 s later).
 
+The servers and wrk run below the database's scheduling priority, as if it had
+a machine of its own (serve_bench.start says why).
+
 Reports reader errors and failed checks (must be 0), and the median and longest
 time from a change being made to every server showing it (the longest must be
 under 1 second). Not part of the test suite: it needs a quiet machine for a minute.
@@ -193,7 +196,10 @@ def main() -> None:
         subject_paths = {a.get_absolute_url() for a in subjects}
         paths = [p for p in paths if p not in subject_paths]
 
-        servers = [stack.enter_context(gunicorn(env, PORT + n)) for n in range(count)]
+        servers = [
+            stack.enter_context(gunicorn(env, PORT + n, below_database=True))
+            for n in range(count)
+        ]
         for server in servers:
             for path in paths:
                 fetch(server + path)
@@ -202,7 +208,9 @@ def main() -> None:
         loads = [{} for _ in servers]
 
         def read(n: int) -> None:
-            loads[n] = wrk(servers[n], args.seconds, READERS // count, paths)
+            loads[n] = wrk(
+                servers[n], args.seconds, READERS // count, paths, below_database=True
+            )
 
         threads = [threading.Thread(target=read, args=(n,)) for n in range(count)]
         if redis_server:

@@ -72,14 +72,17 @@ def manage(env: dict, *args: str) -> None:
 
 # PostgreSQL and Redis share this machine's processors with the servers and wrk;
 # in production they have their own. With Linux's scheduler autogroups (one per
-# session), a saturating load starved PostgreSQL's processes: a backend waited
-# up to 4 s for a processor to answer a 0.1 ms query. So the servers and wrk
-# each start in a session of their own, whose autogroup runs at this nice level.
+# session), the load script's saturating load starved PostgreSQL's processes: a
+# backend waited up to 4 s for a processor to answer a 0.1 ms query in the
+# middle of a publish. There the servers and wrk start `below_database`: each in
+# a session of its own, whose autogroup runs at this nice level. The serving
+# benchmark leaves them in its own session, beside each other, as measured before.
 LOAD_NICE = 10
 
 
-def start_load(args: list[str], **kwargs) -> subprocess.Popen:
-    """Start a server or load generator below the database's priority."""
+def start(args: list[str], *, below_database: bool, **kwargs) -> subprocess.Popen:
+    if not below_database:
+        return subprocess.Popen(args, **kwargs)
     process = subprocess.Popen(args, start_new_session=True, **kwargs)
     with contextlib.suppress(OSError):  # no autogroups: nothing to lower
         Path(f"/proc/{process.pid}/autogroup").write_text(str(LOAD_NICE))
@@ -87,10 +90,11 @@ def start_load(args: list[str], **kwargs) -> subprocess.Popen:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, port: int):
-    process = start_load(
+def gunicorn(env: dict, port: int, *, below_database: bool = False):
+    process = start(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
         + ["--bind", f"127.0.0.1:{port}", "newsroom.wsgi"],
+        below_database=below_database,
         cwd=ROOT,
         env=env,
         stderr=open(RESULTS / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
@@ -110,7 +114,15 @@ def gunicorn(env: dict, port: int):
         process.wait(timeout=30)
 
 
-def wrk(url: str, seconds: int, connections: int, paths=None, headers=None) -> dict:
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    paths=None,
+    headers=None,
+    *,
+    below_database: bool = False,
+) -> dict:
     """One wrk run: requests/s, p50 and p99 in ms, errors."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join(f'"{path}"' for path in (paths or ["/"]))
@@ -124,10 +136,11 @@ def wrk(url: str, seconds: int, connections: int, paths=None, headers=None) -> d
             "  return wrk.format(nil, paths[math.random(#paths)])\n"
             "end\n"
         )
-    process = start_load(
+    process = start(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s"]
         + ["--latency"]
         + ["-s", script.name, url],
+        below_database=below_database,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
