@@ -202,7 +202,7 @@ def _article_response(request, article: Article, *, preview: bool):
     return TemplateResponse(request, "articles/article_detail.html", context)
 
 
-def _related_stories(article: Article, tags: list, *, preview: bool) -> SafeString:
+def _related_stories(article: Article, tags: list[Tag], *, preview: bool) -> SafeString:
     """The "Related stories" list, rendered. Readers' copy is kept for the
     content generation (`articles.cache.fragments`): it changes only when
     content readers see does, and its choice is the costliest part of the page."""

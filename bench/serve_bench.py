@@ -76,7 +76,8 @@ def manage(env: dict, *args: str) -> None:
 # backend waited up to 4 s for a processor to answer a 0.1 ms query in the
 # middle of a publish. There the servers and wrk start `below_database`: each in
 # a session of its own, whose autogroup runs at this nice level. The serving
-# benchmark leaves them in its own session, beside each other, as measured before.
+# benchmark keeps them in its own session, beside each other: in groups of their
+# own, wrk and the servers split the processors differently and (a) to (e) shift.
 LOAD_NICE = 10
 
 
