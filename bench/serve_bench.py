@@ -11,8 +11,11 @@ it prints, under the same load: requests per second and p50/p99 latency of
 (a) a minimal Django view returning a page of the article page's size with no
 database (bench/ceiling.py), (b) article pages from the page cache, (c) article
 pages with the cache off, (d) the home page with the cache off, (e) conditional
-GETs answered 304; each as a ratio to (a); then every page type, uncached, with
-its p50 and query count. Tables are written to bench-results/serve-<database>.md.
+GETs answered 304; each as a ratio to (a); in the same rounds, what bounds (c):
+the article's own row read through the ORM or by hand-written SQL with nothing
+rendered, and the ORM read rendered in the page shell; then every page type,
+uncached, with its p50 and query count. Tables are written to
+bench-results/serve-<database>.md.
 """
 
 import argparse
@@ -43,6 +46,12 @@ LABELS = {
     "c": "(c) article page, cache off",
     "d": "(d) home page, cache off",
     "e": "(e) conditional GET answered 304",
+}
+# What bounds (c): the least an uncached article page can do (bench/ceiling.py).
+FLOOR_LABELS = {
+    "orm": "the article's row read through the ORM, nothing rendered",
+    "sql": "the same row read by hand-written SQL, nothing rendered",
+    "shell": "the ORM read, rendered in the site's page shell",
 }
 
 
@@ -249,6 +258,10 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
             "e": lambda s: wrk(
                 on, s, connections, article[:1], {"If-None-Match": etag}
             ),
+            **{
+                key: lambda s, paths=paths: wrk(off, s, connections, paths)
+                for key, paths in floor_paths(article, size).items()
+            },
         }
         rounds = [
             {key: run(max(2, seconds // ROUNDS)) for key, run in runs.items()}
@@ -261,6 +274,15 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
             for kind, paths in pages.items()
         }
     return size, core, kinds
+
+
+def floor_paths(article: list[str], size: int) -> dict:
+    slugs = [path.rstrip("/").rsplit("/", 1)[-1] for path in article]
+    return {
+        "orm": [f"/floor/orm/{size}/{slug}/" for slug in slugs],
+        "sql": [f"/floor/sql/{size}/{slug}/" for slug in slugs],
+        "shell": [f"/floor/shell/{slug}/" for slug in slugs],
+    }
 
 
 def combined(runs: list[dict]) -> dict:
@@ -357,6 +379,20 @@ def format_report(vendor: str, args, results: list) -> str:
             lines.append(
                 f"| {LABELS[key]} | {row['rps']:.0f} | {row['p50']:.2f} ms "
                 f"| {row['p99']:.2f} ms | {ratio:.3f} | {verdict} | {row['errors']} |"
+            )
+        lines += [
+            "",
+            "What bounds (c), in the same rounds: the least an uncached article "
+            "page can do",
+            "",
+            "| what | req/s | p50 | ratio to (a) | errors |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for key, label in FLOOR_LABELS.items():
+            row = core[key]
+            lines.append(
+                f"| {label} | {row['rps']:.0f} | {row['p50']:.2f} ms "
+                f"| {row['rps'] / core['a']['rps']:.3f} | {row['errors']} |"
             )
         lines.append("")
     sizes = [f"{size:,}" for size, *_ in results]
