@@ -12,6 +12,7 @@ is ever part of the site.
 
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template import engines
 from django.urls import include, path
 from django.utils import timezone
@@ -29,12 +30,18 @@ def ceiling(request, size):
     return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
 
 
+def live_article(slug: str) -> Article:
+    live = Article.objects.live().select_related("section")
+    return get_object_or_404(live, slug=slug)
+
+
 def orm_read(request, size, slug):
-    Article.objects.live().select_related("section").get(slug=slug)
+    live_article(slug)
     return ceiling(request, size)
 
 
 def sql_read(request, size, slug):
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.id, a.headline, a.standfirst, a.body, s.slug, s.name"
@@ -42,7 +49,7 @@ def sql_read(request, size, slug):
             " JOIN articles_section s ON s.id = a.section_id"
             " WHERE a.slug = %s AND a.status IN (%s, %s) AND a.publish_at <= %s"
             " AND (a.embargo_until IS NULL OR a.embargo_until <= %s)",
-            [slug, *Article.LIVE_STATUSES, timezone.now(), timezone.now()],
+            [slug, *Article.LIVE_STATUSES, now, now],
         )
         if cursor.fetchone() is None:
             raise Http404
@@ -50,8 +57,7 @@ def sql_read(request, size, slug):
 
 
 def shell(request, slug):
-    article = Article.objects.live().select_related("section").get(slug=slug)
-    return HttpResponse(SHELL.render({"article": article}, request))
+    return HttpResponse(SHELL.render({"article": live_article(slug)}, request))
 
 
 urlpatterns = [
