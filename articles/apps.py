@@ -15,8 +15,7 @@ class ArticlesConfig(AppConfig):
         from articles.models import Photo
         from articles.photos.storage import delete_photo_files
         from articles.roles import sync_staff_flag
-        from articles.signals import article_event, content_changed
-        from articles.webhooks.delivery import on_article_event
+        from articles.signals import content_changed
 
         m2m_changed.connect(
             sync_staff_flag,
@@ -30,5 +29,4 @@ class ArticlesConfig(AppConfig):
             weak=False,
             dispatch_uid="articles.photo_files",
         )
-        article_event.connect(on_article_event, dispatch_uid="articles.webhooks")
         content_changed.connect(bump, dispatch_uid="articles.cache.bump")

@@ -3,30 +3,54 @@
 - `content_changed`: something readers could see has changed (an article went
   live or away, was edited, retagged; a tag, photo, credit or section changed).
   Page caches listen to it.
-- `article_event`: one workflow step was recorded (`event` is the ArticleEvent),
-  for notifications such as webhooks.
 
-Both are sent from `transaction.on_commit`, so a receiver never sees a change
-that is later rolled back.
+It is sent from `transaction.on_commit`, so a receiver never sees a change
+that is later rolled back. A process can stop between the commit and those
+sends: what must not be lost then is written in the change's own transaction
+instead (webhook deliveries, by `articles.webhooks.delivery.queue_for`; the page
+cache's turnover, as a task the worker runs if this process did not).
 """
 
+import secrets
 import threading
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.db import transaction
 from django.dispatch import Signal
 
 content_changed = Signal()
-article_event = Signal()
 
 
 def announce_content_changed(sender) -> None:
-    """Send `content_changed` when the current transaction commits."""
+    """Send `content_changed` when the current transaction commits; in the same
+    transaction, ask the worker to turn the page cache over a little later, in
+    case this process stops before it sends."""
     waiting = getattr(_together, "senders", None)
     if waiting is not None:
         waiting.add(sender)
         return
-    transaction.on_commit(lambda: content_changed.send(sender=sender), robust=True)
+    change = secrets.token_hex(8)
+    _queue_turnover(change)
+    transaction.on_commit(
+        lambda: content_changed.send(sender=sender, change=change), robust=True
+    )
+
+
+# The worker's turnover waits this long, so that it finds the committing
+# process's own turnover done (and does nothing) unless that process stopped.
+TURNOVER_RELAY_DELAY = timedelta(seconds=5)
+
+
+def _queue_turnover(change: str) -> None:
+    from django.utils import timezone
+
+    from articles.background.queue import has_worker
+    from articles.tasks import enqueue, turn_over_pages
+
+    if has_worker():
+        run_after = timezone.now() + TURNOVER_RELAY_DELAY
+        enqueue(turn_over_pages.using(run_after=run_after), change)
 
 
 # Per thread: the senders an `announcing_together()` block has collected.
@@ -47,10 +71,3 @@ def announcing_together():
     if outer is None:
         for sender in senders:
             announce_content_changed(sender)
-
-
-def announce_event(event) -> None:
-    """Send `article_event` for `event` when the current transaction commits."""
-    transaction.on_commit(
-        lambda: article_event.send(sender=type(event), event=event), robust=True
-    )

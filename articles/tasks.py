@@ -23,6 +23,8 @@ __all__ = [
     "publish_due",
     "refresh_related",
     "renditions_later",
+    "send_webhooks",
+    "turn_over_pages",
     "warm_pages",
 ]
 
@@ -68,6 +70,24 @@ def publish_due() -> int:
     from articles import workflow
 
     return len(workflow.publish_due())
+
+
+@background_task(priority=20)
+def turn_over_pages(change: str) -> str:
+    """The page cache's turnover after a committed change, if the process that
+    made the change stopped before it could turn it over itself."""
+    from articles.cache.generation import turned_over
+
+    return "turned over" if turned_over(change) else "already done"
+
+
+@background_task(priority=20)
+def send_webhooks(delivery_ids: list[int]) -> int:
+    """Send these webhook deliveries if they are still waiting; while any is
+    left to retry, come back when the next attempt is due."""
+    from articles.webhooks import delivery
+
+    return delivery.relay(delivery_ids)
 
 
 @background_task(attempts=2, priority=-10)

@@ -37,7 +37,9 @@ def test_import_shows_progress_and_queues_renditions_once_per_picture(
     assert not Photo.objects.filter(renditions={}).exists()
     call_command("import_articles", str(path), stdout=out, stderr=err)
     assert "(0 new, 30 updated)" in out.getvalue()
-    assert not task_queue.results(status="READY").exists()
+    assert not task_queue.results(
+        status="READY", task_path="articles.tasks.make_renditions"
+    ).exists()
 
 
 def test_export_streams_every_story_with_progress(tmp_path):

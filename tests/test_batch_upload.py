@@ -21,7 +21,8 @@ def test_a_hundred_photos_in_one_batch_render_in_the_background(
     )
     assert response.status_code == 302
     assert Photo.objects.count() == 100
-    assert task_queue.results(status="READY").count() == 100
+    renditions = task_queue.results(task_path="articles.tasks.make_renditions")
+    assert renditions.filter(status="READY").count() == 100
     listing = admin_client.get(response["Location"] + "&o=1")
     html = listing.content.decode()
     assert "100 photo(s) uploaded; their renditions are being made" in html

@@ -211,7 +211,8 @@ def test_a_credit_correction_remakes_every_photo_in_the_background(task_queue, c
         {"photographer": "", "agency": "Agence", "distributor": ""},
     )
     assert response.status_code == 302
-    assert task_queue.results(status="READY").count() == 3
+    renditions = task_queue.results(task_path="articles.tasks.make_renditions")
+    assert renditions.filter(status="READY").count() == 3
     task_queue.run_worker()
     for photo in photos:
         photo.refresh_from_db()

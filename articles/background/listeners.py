@@ -6,29 +6,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from articles.signals import article_event, content_changed
+from articles.signals import content_changed
 
 # Changes within this many seconds share one warming run.
 WARM_DELAY_SECONDS = 5
 WARM_PENDING_KEY = "background:warm-pending"
-
-
-def schedule_sweep(sender, event, **kwargs) -> None:
-    """A scheduled article gets a sweep at its publish time, so that its
-    publication is recorded then without waiting for cron."""
-    from articles.models import ArticleEvent
-    from articles.tasks import enqueue, publish_due
-
-    if event.action != ArticleEvent.Action.SCHEDULE:
-        return
-    run_after = event.article.publish_at
-    if run_after is None:
-        return
-    with transaction.atomic():
-        if run_after <= timezone.now():
-            enqueue(publish_due)
-        else:
-            enqueue(publish_due.using(run_after=run_after))
 
 
 def warm_after_change(sender, **kwargs) -> None:
@@ -48,5 +30,4 @@ def warm_after_change(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    article_event.connect(schedule_sweep, dispatch_uid="background.schedule_sweep")
     content_changed.connect(warm_after_change, dispatch_uid="background.warm")

@@ -15,7 +15,6 @@ import functools
 import logging
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task, task_backends
 
@@ -87,13 +86,14 @@ def has_worker() -> bool:
 
 
 def enqueue(the_task, *args, **kwargs) -> None:
-    """Hand `the_task(*args, **kwargs)` to the queue.
+    """Hand `the_task(*args, **kwargs)` to the queue, as part of the current
+    transaction: the task exists if and only if the transaction commits.
 
-    The database backend writes the task in the caller's transaction, so it
-    exists exactly when the change that asked for it commits. A backend outside
-    the database (Redis) is given the task once the transaction commits, so a
-    worker never looks for rows that are not there yet. A backend that runs
-    tasks at once runs a deferred one at once too.
+    The database backend writes the task in the caller's transaction by itself.
+    A backend outside the database (Redis) cannot join it: the task is held in
+    the outbox table in the transaction and handed over once it commits
+    (`articles.background.outbox`). A backend that runs tasks at once runs a
+    deferred one at once too.
     """
     backend = task_backends[the_task.backend]
     if the_task.run_after is not None and not backend.supports_defer:
@@ -101,7 +101,9 @@ def enqueue(the_task, *args, **kwargs) -> None:
     if _in_database(backend):
         the_task.enqueue(*args, **kwargs)
     else:
-        transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs), robust=True)
+        from articles.background import outbox
+
+        outbox.hold(the_task, args, kwargs)
 
 
 def _in_database(backend) -> bool:

@@ -46,17 +46,22 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def bump(**signal_kwargs) -> None:
+def bump(change: str | None = None, **signal_kwargs) -> None:
     """Start a new generation: every cached page is out of date from now on.
 
-    Receives `content_changed`. Retried briefly, because a lost bump would leave
-    pages stale until they expire (NEWSROOM_PAGE_CACHE_SECONDS).
+    Receives `content_changed`, whose `change` names the change that asked;
+    the turnover of a change is remembered, so that the worker's relay of it
+    (`turned_over`) does nothing when this one happened. Retried briefly,
+    because a lost bump would leave pages stale until they expire
+    (NEWSROOM_PAGE_CACHE_SECONDS).
     """
     copies.changed()
     for attempt in range(BUMP_ATTEMPTS):
         if store.set(GENERATION_KEY, new_token(), timeout=None, force=True):
             if on_redis():
                 announce()
+            if change:
+                store.set(_turned_over_key(change), 1, timeout=TURNOVER_MEMORY)
             return
         time.sleep(BUMP_RETRY_SECONDS * (attempt + 1))
     logger.error(
@@ -64,6 +69,23 @@ def bump(**signal_kwargs) -> None:
         "old content for up to %s seconds.",
         settings.NEWSROOM_PAGE_CACHE_SECONDS,
     )
+
+
+# Longer than the worker's relay of a turnover can be late.
+TURNOVER_MEMORY = 24 * 60 * 60
+
+
+def _turned_over_key(change: str) -> str:
+    return f"turned-over:{change}"
+
+
+def turned_over(change: str) -> bool:
+    """Bump for `change` unless the process that made it already did; True when
+    this call had to."""
+    if store.get(_turned_over_key(change)) is not None:
+        return False
+    bump(change=change)
+    return True
 
 
 def read(generation: str | None) -> str | None:

@@ -13,6 +13,7 @@ from articles.models.articles import (
 )
 from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
 from articles.models.corrections import Correction
+from articles.models.outbox import OutboxTask
 from articles.models.people import (
     RESERVED_SECTION_SLUGS,
     Author,
@@ -46,6 +47,7 @@ __all__ = [
     "ChecklistOverride",
     "ChecklistRule",
     "Correction",
+    "OutboxTask",
     "PendingChange",
     "Photo",
     "PhotoCredit",

@@ -1,12 +1,14 @@
 """Queueing and sending deliveries, with retries and back-off.
 
-Every delivery is a row first, so nothing is lost when a process stops: the
-event's transaction commits, the rows are written, and a background thread sends
-them at once. A failed attempt is retried after RETRY_DELAYS by
-`manage.py deliver_webhooks` (run it every minute from cron, like
-`publish_scheduled`), which also sends anything a stopped process left behind.
-Each attempt claims its row with a conditional UPDATE, so the thread and any
-number of cron runs never send one attempt twice.
+Every delivery is a row first, written in the same transaction as the workflow
+step it reports (`queue_for`), with its body as the article is at that moment:
+the deliveries exist exactly when the step commits, and nothing is sent for a
+step that rolled back. Once it commits, a background thread sends them at once;
+the task worker is the relay that makes sure (`relay`, queued in the same
+transaction): it sends whatever a stopped process left and retries failures
+after RETRY_DELAYS. `manage.py deliver_webhooks` does the same from cron. Each
+attempt claims its row with a conditional UPDATE, so the thread, the worker and
+any number of cron runs never send one attempt twice.
 """
 
 import logging
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 import httpx
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Webhook, WebhookDelivery
@@ -36,7 +38,10 @@ RETRY_DELAYS = (
 )
 TIMEOUT = httpx.Timeout(10.0)
 # Longer than any attempt can take: a claimed row is retried if its sender died.
-CLAIM = timedelta(minutes=2)
+CLAIM = timedelta(seconds=30)
+# The worker's first look at new deliveries: by then the committing process has
+# normally sent them, and the worker only finds what a stopped process left.
+RELAY_DELAY = timedelta(seconds=10)
 Status = WebhookDelivery.Status
 
 
@@ -55,14 +60,38 @@ def queue(kind: str, data: dict, webhooks=None) -> list[WebhookDelivery]:
     return WebhookDelivery.objects.bulk_create(deliveries)
 
 
-def on_article_event(sender, event, **kwargs) -> None:
-    """Receiver of `articles.signals.article_event` (sent after commit)."""
+def queue_for(event) -> list[WebhookDelivery]:
+    """The deliveries a workflow event calls for, written in its transaction with
+    the article as it is now; sent once the transaction commits."""
     found = events.body_for(event)
     if found is None:
-        return
+        return []
     deliveries = queue(*found)
     if deliveries:
-        send_soon([delivery.pk for delivery in deliveries])
+        ids = [delivery.pk for delivery in deliveries]
+        _relay_later(ids)
+        transaction.on_commit(lambda: send_soon(ids), robust=True)
+    return deliveries
+
+
+def relay(ids: list[int]) -> int:
+    """Send those of `ids` that are due; while any waits for a retry (or for a
+    claim of a stopped sender to lapse), come back when the next is due."""
+    sent = send_due(ids=ids)
+    waiting = WebhookDelivery.objects.filter(pk__in=ids, status=Status.PENDING)
+    next_due = min(waiting.values_list("next_attempt_at", flat=True), default=None)
+    if next_due is not None:
+        _relay_later(list(waiting.values_list("pk", flat=True)), at=next_due)
+    return sent
+
+
+def _relay_later(ids: list[int], at=None) -> None:
+    from articles.background.queue import has_worker
+    from articles.tasks import enqueue, send_webhooks
+
+    if has_worker():
+        at = at or timezone.now() + RELAY_DELAY
+        enqueue(send_webhooks.using(run_after=at), ids)
 
 
 def queue_test(webhook: Webhook) -> WebhookDelivery:

@@ -1,5 +1,14 @@
 """The steps every workflow function shares: lock the article, then record what
-happened (an event, a revision, a new version number) and tell the site."""
+happened and what follows it.
+
+After a change, in its transaction and in this order:
+
+1. `event`: the workflow step, with its webhook deliveries and, for a
+   scheduled article, the sweep at its time (`follow_up`);
+2. `saved`: a new version number, the old address kept as a redirect, the
+   related-stories and search indexes, a revision, and the page cache's
+   turnover (`follow_up.pages_changed`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ from taggit.models import TaggedItem
 
 from articles import related
 from articles.models import Article, ArticleEvent, ArticleRedirect, Byline, RelatedLink
-from articles.signals import announce_content_changed, announce_event
+from articles.workflow import follow_up
 from articles.workflow.permissions import User
 
 
@@ -48,12 +57,23 @@ def event(
         to_status=article.status,
         comment=comment,
     )
-    announce_event(recorded)
+    follow_up.webhooks(recorded)
+    follow_up.sweep_at_publish_time(recorded)
     return recorded
 
 
 def saved(article: Article, actor, *, comment: str, old_path: str | None) -> None:
-    """After a change to the stored article: new version, revision, index, redirect."""
+    """Every step that follows a change to the stored article, in order."""
+    new_version(article, actor)
+    keep_old_address(article, old_path)
+    related.refresh_for(article)  # and the search index, which follows it
+    revision(article, actor, comment)
+    follow_up.pages_changed(Article)
+
+
+def new_version(article: Article, actor) -> None:
+    """The next version number: any form or API client holding the previous one
+    now gets a conflict instead of overwriting this change."""
     Article.objects.filter(pk=article.pk).update(
         version=F("version") + 1, edited_by=actor, edited_at=timezone.now()
     )
@@ -62,11 +82,12 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     written = getattr(article, "_prefetched_objects_cache", {})
     article.refresh_from_db()
     article._prefetched_objects_cache = written
+
+
+def keep_old_address(article: Article, old_path: str | None) -> None:
+    """A published article whose address changed keeps answering at the old one."""
     if old_path and article.first_published_at:
         ArticleRedirect.remember(old_path, article)
-    related.refresh_for(article)
-    revision(article, actor, comment)
-    announce_content_changed(Article)
 
 
 def bump_version(article: Article) -> None:
