@@ -22,6 +22,7 @@ __all__ = [
     "make_renditions",
     "publish_due",
     "refresh_related",
+    "relay_left_behind",
     "renditions_later",
     "send_webhooks",
     "turn_over_pages",
@@ -69,7 +70,19 @@ def publish_due() -> int:
     """The scheduled sweep: record the publication of articles whose time came."""
     from articles import workflow
 
-    return len(workflow.publish_due())
+    published = len(workflow.publish_due())
+    relay_left_behind()
+    return published
+
+
+def relay_left_behind() -> None:
+    """What stopped processes left for others to send: tasks held for Redis, and
+    webhook deliveries that are due. Part of every scheduled sweep."""
+    from articles.background import outbox
+    from articles.webhooks import delivery
+
+    outbox.relay()
+    delivery.send_due()
 
 
 @background_task(priority=20)

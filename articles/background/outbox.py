@@ -43,9 +43,7 @@ def hand_over(pk: int) -> bool:
     process already did."""
     with transaction.atomic():
         held = (
-            OutboxTask.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk)
-            .first()
+            OutboxTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
         )
         if held is None:
             return False
