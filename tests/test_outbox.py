@@ -54,14 +54,19 @@ def an_editor(username="outbox-editor"):
     editor = make_user(username)
     editor.user_permissions.add(
         *Permission.objects.filter(
-            codename__in=["publish_article", "view_article", "change_article"]
+            codename__in=[
+                "publish_article",
+                "view_article",
+                "change_article",
+                "edit_any_article",
+            ]
         )
     )
     return type(editor).objects.get(pk=editor.pk)
 
 
-def ready_story(**over) -> Article:
-    photo = make_photo(credit=make_credit(agency="AFP"))
+def ready_story(credit=None, **over) -> Article:
+    photo = make_photo(credit=credit or make_credit(agency="AFP"))
     fields = {"status": Article.Status.IN_REVIEW, "publish_at": None}
     return make_article(hero_photo=photo, tags=["ports"], **{**fields, **over})
 
@@ -156,10 +161,11 @@ def test_a_publish_that_rolls_back_sends_nothing(receiver, task_queue, client):
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
-# A publish through the API takes tens of milliseconds on this machine; the
-# kills fall before, inside and after it.
-KILLS = 40
-KILL_WINDOW_SECONDS = 0.13
+KILLS = int(os.environ.get("KILL_TEST_KILLS", 40))
+# The kills fall anywhere from the request's start to a little past the time an
+# undisturbed publish takes on this machine, measured first.
+CALIBRATION_PUBLISHES = 3
+KILL_WINDOW = 1.3
 
 
 @pytest.mark.skipif(
@@ -173,15 +179,21 @@ def test_killing_the_app_server_during_publishes_loses_nothing_that_committed(
     editor = an_editor()
     token = token_for(editor)
     Webhook.objects.create(name="Partner", url=receiver.url)
-    stories = []
-    for n in range(KILLS):
+    stories, credit = [], make_credit(agency="AFP")
+    for n in range(KILLS + CALIBRATION_PUBLISHES):
         section = make_section(name=f"Desk {n}", slug=f"desk-{n}")
-        stories.append(ready_story(headline=f"Kill round {n}", section=section))
+        stories.append(ready_story(credit, headline=f"Kill round {n}", section=section))
 
     rounds = random.Random(os.environ.get("KILL_TEST_SEED", "newsroom"))
     env = server_env()
     with app_server(env) as server:
-        for story in stories:
+        took = []
+        for story in stories[KILLS:]:
+            started = time.monotonic()
+            server.post(f"/api/v1/drafts/{story.pk}/publish", token)
+            took.append(time.monotonic() - started)
+        window = KILL_WINDOW * sorted(took)[len(took) // 2]
+        for story in stories[:KILLS]:
             # The section's page is cached, without the story, before the publish.
             assert "Kill round" not in server.get(story.section.get_absolute_url())
             publish = threading.Thread(
@@ -190,7 +202,7 @@ def test_killing_the_app_server_during_publishes_loses_nothing_that_committed(
                 daemon=True,
             )
             publish.start()
-            time.sleep(rounds.uniform(0, KILL_WINDOW_SECONDS))
+            time.sleep(rounds.uniform(0, window))
             server.kill_worker()
             publish.join(timeout=30)
             server.wait_for_worker()
@@ -200,8 +212,16 @@ def test_killing_the_app_server_during_publishes_loses_nothing_that_committed(
                 pk__in=[s.pk for s in stories], status=Article.Status.PUBLISHED
             ).values_list("slug", flat=True)
         )
-        assert published, "no publish committed: the kills all came too early"
+        assert published - {s.slug for s in stories[KILLS:]}, server.answers
 
+        cut_off = [
+            story.slug
+            for story, answer in zip(
+                stories[:KILLS], server.answers[CALIBRATION_PUBLISHES:]
+            )
+            if story.slug in published and not answer.startswith("200")
+        ]
+        print(f"{len(published)} publishes committed; {len(cut_off)} killed after it")
         # What the worker and the sweep do, once any claim a killed sender held
         # has lapsed.
         run_worker_until_done(env)
@@ -258,6 +278,7 @@ def run_worker_until_done(env: dict) -> None:
 class AppServer:
     def __init__(self, process: subprocess.Popen, base: str):
         self.process, self.base = process, base
+        self.answers: list[str] = []
 
     def get(self, path: str) -> str:
         with urllib.request.urlopen(self.base + path, timeout=30) as response:
@@ -274,9 +295,12 @@ class AppServer:
             },
         )
         try:
-            urllib.request.urlopen(request, timeout=30).read()
-        except (OSError, urllib.error.HTTPError):
-            pass  # the worker answering it was killed, or refused it
+            with urllib.request.urlopen(request, timeout=30) as response:
+                self.answers.append(str(response.status))
+        except urllib.error.HTTPError as refused:
+            self.answers.append(f"{refused.code} {refused.read()[:200]!r}")
+        except OSError as error:  # the worker answering it was killed
+            self.answers.append(type(error).__name__)
 
     def worker_pid(self) -> int | None:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
