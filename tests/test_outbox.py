@@ -217,7 +217,7 @@ def test_killing_the_app_server_during_publishes_loses_nothing_that_committed(
         cut_off = [
             story.slug
             for story, answer in zip(
-                stories[:KILLS], server.answers[CALIBRATION_PUBLISHES:]
+                stories[:KILLS], server.answers[CALIBRATION_PUBLISHES:], strict=True
             )
             if story.slug in published and not answer.startswith("200")
         ]
