@@ -8,13 +8,19 @@ visitor without a session: readers, crawlers, the CDN. Only then does
 worker and every read inside a transaction use the primary; and once a request
 has written anything, its later reads stay on the primary too, so it never
 reads older data than it wrote.
+
+A replica lags the primary by a moment. The page cache's generation is started
+after a change commits on the primary and carries the primary's log position
+then (`primary_position`); a page read from a replica is kept under it only if
+the replica has replayed that far (`has_replayed`), so a page rendered from the
+old data is served to that one reader but never kept as current.
 """
 
 import random
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 
 # None: not a public read. Otherwise the replica chosen for this request.
 _replica: ContextVar[str | None] = ContextVar("newsroom_replica", default=None)
@@ -66,6 +72,35 @@ class ReplicaMiddleware:
             return self.get_response(request)
         finally:
             _replica.reset(token)
+
+
+def primary_position() -> str | None:
+    """Where the primary's write-ahead log stands now (PostgreSQL with read
+    replicas), or None when there are no replicas to compare with."""
+    primary = connections[DEFAULT_DB_ALIAS]
+    if not replica_aliases() or primary.vendor != "postgresql":
+        return None
+    with primary.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        return str(cursor.fetchone()[0])
+
+
+def has_replayed(position: str | None) -> bool:
+    """Whether this request's reads are at least as new as `position` on the
+    primary: always, unless it reads from a replica that has not replayed that
+    far yet (or cannot say)."""
+    alias = _replica.get()
+    if alias is None or position is None:
+        return True
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= %s",
+                [position],
+            )
+            return bool(cursor.fetchone()[0])
+    except DatabaseError:
+        return False
 
 
 def connection_for_reading(model):

@@ -70,3 +70,40 @@ def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(clusters, tm
         "after": "default",
         "found": True,
     }
+
+
+LAG_SCENARIO = Path(__file__).with_name("replica_lag_scenario.py")
+
+
+def test_a_page_read_from_a_lagging_replica_is_never_kept_as_current(
+    clusters, tmp_path
+):
+    with psycopg.connect(clusters.url(clusters.primary_port, "postgres")) as db:
+        db.autocommit = True
+        db.execute("CREATE DATABASE newsroom_lag")
+    env = {
+        **os.environ,
+        "DATABASE_URL": clusters.url(clusters.primary_port, "newsroom_lag"),
+        "DATABASE_REPLICA_URL": clusters.url(clusters.replica_port, "newsroom_lag"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "NEWSROOM_PAGE_CACHE": "1",
+        "NEWSROOM_PAGE_CACHE_DIR": str(tmp_path / "pages"),
+        "NEWSROOM_TASK_BACKEND": "immediate",
+        "REDIS_URL": "",
+    }
+    run = subprocess.run(
+        [sys.executable, str(LAG_SCENARIO)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    # The reader who asks while the replica lags gets the page as the replica
+    # has it; the next reader, once it has replayed, gets the story.
+    assert seen == {
+        "before": False,
+        "while_the_replica_lags": False,
+        "once_replayed": True,
+    }

@@ -41,9 +41,10 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     if entry is not None and _is_current(entry, current, epoch):
         return entry[2]
     value = compute()
-    store.set(
-        key, (current, epoch, value), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS
-    )
+    if generation.is_fresh_for(current):
+        store.set(
+            key, (current, epoch, value), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS
+        )
     return value
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from articles.cache import store
 from articles.cache.copies import announce, copies, on_redis
 from articles.models import Article, Photo
+from newsroom.routers import has_replayed, primary_position
 
 logger = logging.getLogger("articles.cache")
 
@@ -43,7 +44,17 @@ BUMP_RETRY_SECONDS = 0.05
 
 
 def new_token() -> str:
-    return secrets.token_hex(8)
+    """A token never used before; with read replicas it ends with the primary's
+    log position at its start (see `newsroom.routers`)."""
+    token = secrets.token_hex(8)
+    position = primary_position()
+    return f"{token}@{position}" if position else token
+
+
+def is_fresh_for(generation: str) -> bool:
+    """Whether what this request read may be kept under `generation`."""
+    _, _, position = generation.partition("@")
+    return has_replayed(position or None)
 
 
 def bump(change: str | None = None, **signal_kwargs) -> None:

@@ -92,7 +92,7 @@ class PageCacheMiddleware:
         if not is_public(response):
             return response
         add_public_headers(response, until=epoch)
-        if current and can_store(response):
+        if current and can_store(response) and generation.is_fresh_for(current):
             entry = {
                 "generation": current,
                 "epoch": epoch,
