@@ -397,6 +397,9 @@ NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT"
 
 # Two-factor sign-in (django-otp, TOTP apps and recovery codes).
 OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# The admin never shows anyone's two-factor secret (or its QR code) to another
+# person; each sets up their own under Account security.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 NEWSROOM_RECOVERY_CODE_COUNT = 10
 
 if not DEBUG:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import ApiToken
 
 
@@ -14,7 +15,7 @@ class IssueTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["name", "user", "key_start", "created_at", "last_used_at", "state"]
     list_select_related = ["user"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import workflow
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import Article, Byline, RelatedLink
 from articles.workflow import ArticleContent
 
@@ -160,7 +161,7 @@ def refusal(error: PermissionDenied | ValidationError) -> str:
     return str(error) or "You may not do that."
 
 
-class ContentInline(admin.TabularInline):
+class ContentInline(SafeAutocomplete, admin.TabularInline):
     """An ordered list of the article's content (bylines, pinned stories).
 
     The rows shown are those the article will have once its pending changes are

@@ -4,16 +4,19 @@ previews, and the body editor's photo picker."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import (
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import path, reverse
 from django.utils import timezone
 
 from articles import body, workflow
 from articles.admin import article_integrity
 from articles.admin.article_form import parse_local_datetime, refusal
+from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
 from articles.preview import share_url
 from articles.sanitize import PHOTO_ID
@@ -76,9 +79,7 @@ class WorkflowAdmin:
     def workflow_view(self, request, object_id, action):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        if not workflow.can_view(request.user, article):
-            raise PermissionDenied
+        article = viewable_article(request, object_id)
         comment = request.POST.get("comment", "").strip()
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         try:
@@ -145,9 +146,7 @@ class WorkflowAdmin:
         raise ValidationError(f"Unknown action “{action}”.")
 
     def preview_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        if not workflow.can_view(request.user, article):
-            raise PermissionDenied
+        article = viewable_article(request, object_id)
         return render_article(request, article, preview=True)
 
     def photo_library_view(self, request):

@@ -23,6 +23,7 @@ from articles.admin.article_form import (
 )
 from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
@@ -74,6 +75,7 @@ class EmbargoFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
+    SafeAutocomplete,
     AnnouncesDeletions,
     WorkflowAdmin,
     IntegrityAdmin,

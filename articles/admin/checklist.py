@@ -3,10 +3,11 @@ each section's own settings. The checks themselves are in the workflow."""
 
 from django.contrib import admin
 
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import ChecklistRule, Correction, SectionRule
 
 
-class SectionRuleInline(admin.TabularInline):
+class SectionRuleInline(SafeAutocomplete, admin.TabularInline):
     model = SectionRule
     extra = 0
     autocomplete_fields = ["section"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from articles.admin.announcing import AnnouncesContentChanges
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import (
     Author,
     Section,
@@ -33,7 +34,7 @@ class SectionAdmin(AnnouncesContentChanges, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(AnnouncesContentChanges, admin.ModelAdmin):
+class AuthorAdmin(SafeAutocomplete, AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}

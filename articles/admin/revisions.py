@@ -13,6 +13,7 @@ from reversion_compare.helpers import html_diff
 
 from articles import workflow
 from articles.admin.article_form import refusal
+from articles.admin.lookups import viewable_article
 from articles.models import Article
 
 # What the revision comparison leaves out: bookkeeping, not what the story says.
@@ -78,15 +79,11 @@ class RevisionsAdmin:
         raise PermissionDenied
 
     def history_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        if not workflow.can_view(request.user, article):
-            raise PermissionDenied
+        viewable_article(request, object_id)  # 404 or 403 before the library reads it
         return super().history_view(request, object_id, extra_context)
 
     def compare_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        if not workflow.can_view(request.user, article):
-            raise PermissionDenied
+        viewable_article(request, object_id)  # 404 or 403 before the library reads it
         return super().compare_view(request, object_id, extra_context)
 
     def compare(self, obj, version1, version2):

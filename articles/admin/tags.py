@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from taggit.models import Tag
 
 from articles.admin.announcing import AnnouncesContentChanges
+from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import (
     TagRedirect,
 )
@@ -156,7 +157,7 @@ class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
 
 
 @admin.register(TagRedirect)
-class TagRedirectAdmin(AnnouncesContentChanges, admin.ModelAdmin):
+class TagRedirectAdmin(SafeAutocomplete, AnnouncesContentChanges, admin.ModelAdmin):
     list_display = ["old_slug", "tag"]
     list_select_related = ["tag"]
     search_fields = ["old_slug", "tag__name"]
