@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Settings default to production (DEBUG off); everything make runs is the
+# development site on this machine, so it asks for DEBUG unless told otherwise.
+# `make serve` sets DJANGO_DEBUG=false for the parts that serve.
+export DJANGO_DEBUG ?= true
 
 .PHONY: install run serve test chromium redis-server wrk lint format check reset-db lock bench
 

@@ -7,6 +7,7 @@ withdrawn ones still shown and marked (see `articles.workflow.corrections`).
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.generic import ListView
 
 from articles.models import Correction
@@ -56,9 +57,10 @@ class CorrectionsFeed(Feed):
         return f"{item.get_kind_display()}: {item.article.headline}"
 
     def item_description(self, item):
+        # Feed readers render a description as HTML; corrections are plain text.
         if item.is_withdrawn:
-            return f"Withdrawn: {item.withdrawal_reason} (It said: {item.text})"
-        return item.text
+            return escape(f"Withdrawn: {item.withdrawal_reason} (It said: {item.text})")
+        return escape(item.text)
 
     def item_link(self, item):
         return f"{item.article.get_absolute_url()}#correction-{item.pk}"

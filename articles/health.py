@@ -3,7 +3,9 @@
 Answers JSON for monitoring, 503 when the database is unreachable, or when the
 scheduler has not run for more than five minutes while an article is due (or
 an article is more than five minutes overdue). An unreachable cache is
-reported but is not fatal: pages are then served uncached.
+reported but is not fatal: pages are then served uncached. It is public, so it
+says whether the scheduler's last run failed, never why: editors read the
+error on their desk.
 """
 
 from datetime import timedelta
@@ -65,7 +67,7 @@ def healthz(request):
         body["scheduler"] = {
             "last_run": last_run.isoformat() if last_run else None,
             "late": state["late"],
-            "last_error": state["last_error"] or None,
+            "last_run_failed": bool(state["last_error"]),
         }
         body["overdue_articles"] = state["overdue"]
         healthy = not state["late"]

@@ -5,7 +5,6 @@ function; this only reads the form and reports."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles import workflow
@@ -55,10 +54,10 @@ class IntegrityAdmin:
         user, post = request.user, request.POST
         headline = f"“{article.headline}”"
         seen = post.get("version", "")
-        version = int(seen) if seen.isdigit() else None
+        version = int(seen) if seen.isascii() and seen.isdigit() else None
         reason = post.get("reason", "")
         if action == "override":
-            rule = get_object_or_404(ChecklistRule, pk=post.get("rule", "0") or 0)
+            rule = posted_object(ChecklistRule, post.get("rule", ""), "checklist rule")
             workflow.override_rule(article, rule, by=user, reason=reason)
             return f"“{rule.name}” no longer holds back {headline}."
         if action == "correct":
@@ -68,8 +67,8 @@ class IntegrityAdmin:
                 f"The {Correction.Kind(kind).label.lower()} is published on {headline}."
             )
         if action == "withdraw_correction":
-            correction = get_object_or_404(
-                Correction, pk=post.get("correction", "0") or 0, article=article
+            correction = posted_object(
+                Correction, post.get("correction", ""), "correction", article=article
             )
             workflow.withdraw_correction(correction, by=user, reason=reason)
             return "The correction is withdrawn; readers see that it was."
@@ -89,6 +88,18 @@ class IntegrityAdmin:
             workflow.reinstate(article, by=user, reason=reason, version=version)
             return f"{headline} is reinstated."
         raise ValidationError(f"Unknown action “{action}”.")
+
+
+def posted_object(model, raw: str, name: str, **filters):
+    """The object a button names by id; an id that is not a number, or names
+    nothing here, is refused with a message like any other refusal."""
+    raw = raw.strip()
+    found = None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        found = model.objects.filter(pk=int(raw), **filters).first()
+    if found is None:
+        raise ValidationError(f"No such {name}.")
+    return found
 
 
 def embargo_default() -> str:

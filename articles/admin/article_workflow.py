@@ -94,7 +94,7 @@ class WorkflowAdmin:
         user = request.user
         headline = f"“{article.headline}”"
         seen = request.POST.get("version", "")
-        version = int(seen) if seen.isdigit() else None
+        version = int(seen) if seen.isascii() and seen.isdigit() else None
         confirmed = request.POST.get("confirm_embargo") == "yes"
         if action in article_integrity.ACTIONS:
             return self.run_integrity_action(request, article, action)

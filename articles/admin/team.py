@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from articles.roles import ROLE_NAMES
+from articles.roles import ROLE_NAMES, can_manage_user
+from articles.security import access
 from articles.security import admin as security_admin
 
 admin.site.unregister(User)
@@ -174,7 +175,7 @@ class NewsroomUserAdmin(UserAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not can_manage_user(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -188,33 +189,42 @@ class NewsroomUserAdmin(UserAdmin):
         )
         return HttpResponseRedirect(reverse("admin:auth_user_changelist"))
 
-    @admin.action(description="Deactivate selected users (blocks login, keeps bylines)")
+    @admin.action(
+        description="Deactivate selected users (blocks login, keeps bylines)",
+        permissions=["change"],
+    )
     def deactivate(self, request, queryset):
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(
                 request, "You cannot deactivate yourself.", messages.ERROR
             )
             return
-        if (
-            not request.user.is_superuser
-            and queryset.filter(is_superuser=True).exists()
-        ):
-            self.message_user(
-                request, "Only a superuser can deactivate a superuser.", messages.ERROR
-            )
+        if security_admin.refuse_superusers(self, request, queryset):
             return
-        count = queryset.update(is_active=False)
+        users = list(queryset)
+        for user in users:
+            access.deactivate(user)
         self.message_user(
             request,
-            f"{count} deactivated: they can no longer log in; their articles and "
-            "bylines stay as they are.",
+            f"{len(users)} deactivated: they can no longer log in, their sessions "
+            "and API tokens are ended for good; their articles and bylines stay "
+            "as they are.",
             messages.SUCCESS,
         )
 
-    @admin.action(description="Reactivate selected users")
+    @admin.action(description="Reactivate selected users", permissions=["change"])
     def reactivate(self, request, queryset):
-        count = queryset.update(is_active=True)
-        self.message_user(request, f"{count} reactivated.", messages.SUCCESS)
+        if security_admin.refuse_superusers(self, request, queryset):
+            return
+        users = list(queryset)
+        for user in users:
+            access.reactivate(user)
+        self.message_user(
+            request,
+            f"{len(users)} reactivated. They sign in afresh; their old API tokens "
+            "stay revoked.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Send a new set-password link")
     def resend_invitation(self, request, queryset):

@@ -102,9 +102,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):
-        return respond(
+        response = respond(
             request, exc.status_code, exc.message, code=exc.code, fields=exc.fields
         )
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
+        return response
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

@@ -1,15 +1,17 @@
 """The write API for trusted clients: drafts through the editorial workflow.
 
-A token acts as its user, with that user's roles: every change goes through
-`articles.workflow` exactly as the admin's buttons do, so the same permissions
-and publishing rules apply, and each step is recorded with its event.
+A token acts as its user, with that user's roles and within the token's scopes
+(each operation names the one it needs: reading, writing drafts, publishing):
+every change goes through `articles.workflow` exactly as the admin's buttons do,
+so the same permissions and publishing rules apply, and each step is recorded
+with its event.
 """
 
 from django.utils.text import slugify
 from ninja import Path, Router, Status
 
 from articles import workflow
-from articles.api.auth import TokenAuth
+from articles.api.auth import PUBLISH, READ, WRITE
 from articles.api.drafts import (
     DraftCreate,
     DraftOut,
@@ -23,7 +25,7 @@ from articles.api.pagination import in_range
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent
 
-router = Router(tags=["Write"], auth=TokenAuth())
+router = Router(tags=["Write"], auth=WRITE)
 
 ERRORS = {
     400: Error,
@@ -140,6 +142,7 @@ AFTER_CREATE = {
     "/drafts",
     response={201: DraftOut, **ERRORS},
     operation_id="createDraft",
+    auth=WRITE,
     summary="Create a draft",
     openapi_extra=AFTER_CREATE,
 )
@@ -155,6 +158,7 @@ def create_draft(request, payload: DraftCreate):
     "/drafts/{article_id}",
     response={200: DraftOut, **ERRORS},
     operation_id="getDraft",
+    auth=READ,
     summary="Read",
 )
 def get_draft(request, article_id: int = ARTICLE_ID):
@@ -166,6 +170,7 @@ def get_draft(request, article_id: int = ARTICLE_ID):
     "/drafts/{article_id}",
     response={200: DraftOut, **ERRORS},
     operation_id="updateDraft",
+    auth=WRITE,
     summary="Update",
 )
 def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
@@ -181,6 +186,7 @@ def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
     "/drafts/{article_id}/submit",
     response={200: DraftOut, **ERRORS},
     operation_id="submitDraft",
+    auth=WRITE,
     summary="Submit",
 )
 def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
@@ -194,6 +200,7 @@ def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
     "/drafts/{article_id}/publish",
     response={200: DraftOut, **ERRORS},
     operation_id="publishDraft",
+    auth=PUBLISH,
     summary="Publish",
 )
 def publish_draft(request, move: Move, article_id: int = ARTICLE_ID):
@@ -207,6 +214,7 @@ def publish_draft(request, move: Move, article_id: int = ARTICLE_ID):
     "/drafts/{article_id}/schedule",
     response={200: DraftOut, **ERRORS},
     operation_id="scheduleDraft",
+    auth=PUBLISH,
     summary="Schedule",
 )
 def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
@@ -222,6 +230,7 @@ def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
     "/drafts/{article_id}/publish-changes",
     response={200: DraftOut, **ERRORS},
     operation_id="publishDraftChanges",
+    auth=PUBLISH,
     summary="Publish pending changes",
 )
 def publish_changes(request, move: Move, article_id: int = ARTICLE_ID):

@@ -1,13 +1,31 @@
-"""API tokens: how a trusted client acts as one user through the write API."""
+"""API tokens: how a trusted client acts as one user through the write API.
+
+A token carries its user's rights and no more: its scopes (read, write drafts,
+publish) narrow what the client may do within the user's role, and it expires.
+Who may issue one for whom is `articles.security.api_tokens`.
+"""
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 TOKEN_PREFIX = "nrt_"
+DEFAULT_LIFETIME = timedelta(days=90)
+LONGEST_LIFETIME = timedelta(days=365)
+
+
+class Scope(models.TextChoices):
+    READ = "read", "Read drafts"
+    WRITE = "write", "Write drafts (create, edit, submit)"
+    PUBLISH = "publish", "Publish (publish, schedule, publish changes)"
+
+
+def default_expiry():
+    return timezone.now() + DEFAULT_LIFETIME
 
 
 def hash_token(token: str) -> str:
@@ -17,14 +35,20 @@ def hash_token(token: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
+    def usable(self):
+        """Not revoked, its user active: it works until it expires."""
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
+    def active(self):
+        return self.usable().filter(expires_at__gt=timezone.now())
+
     def for_token(self, token: str) -> "ApiToken | None":
+        """The usable token with this key, expired or not (the API tells an
+        expired token from an unknown one)."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
         return (
-            self.active()
+            self.usable()
             .select_related("user")
             .filter(key_hash=hash_token(token))
             .first()
@@ -49,6 +73,14 @@ class ApiToken(models.Model):
         help_text="The token's first characters, to recognise it.",
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(
+        default=list,
+        help_text="What the client may do, within its user's role.",
+    )
+    expires_at = models.DateTimeField(
+        default=default_expiry,
+        help_text="After this the token is refused; issue a new one.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,12 +118,31 @@ class ApiToken(models.Model):
         return token
 
     @classmethod
-    def issue(cls, user, *, name: str, by=None) -> tuple["ApiToken", str]:
-        """A new token for `user`, saved, and its plain key."""
-        record = cls(user=user, name=name, created_by=by)
+    def issue(
+        cls, user, *, name: str, scopes=None, lifetime=DEFAULT_LIFETIME, by=None
+    ) -> tuple["ApiToken", str]:
+        """A new token for `user`, saved, and its plain key; by default with every
+        scope the user's role allows. Whether `by` may issue it is checked by
+        the caller (`articles.security.api_tokens`)."""
+        from articles.security.api_tokens import allowed_scopes
+
+        record = cls(
+            user=user,
+            name=name,
+            scopes=list(allowed_scopes(user) if scopes is None else scopes),
+            expires_at=timezone.now() + lifetime,
+            created_by=by,
+        )
         token = record.set_new_key()
         record.save()
         return record, token
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     def revoke(self, *, by=None) -> None:
         if self.revoked_at is None:
@@ -101,4 +152,4 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.user.is_active
+        return self.revoked_at is None and self.user.is_active and not self.is_expired

@@ -6,6 +6,7 @@ delete to clear).
 
 from django.contrib import admin, messages
 
+from articles.roles import can_manage_user
 from articles.security import twofactor
 from articles.security.models import RolePolicy
 from articles.security.sessions import end_sessions
@@ -30,12 +31,14 @@ class RolePolicyInline(admin.StackedInline):
 
 
 def refuse_superusers(modeladmin, request, queryset) -> bool:
-    if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
-        modeladmin.message_user(
-            request, "Only a superuser can do this for a superuser.", messages.ERROR
-        )
-        return True
-    return False
+    """Refuse the whole action, with a message, if it names anyone `request.user`
+    may not manage (for an admin: a superuser)."""
+    if all(can_manage_user(request.user, user) for user in queryset):
+        return False
+    modeladmin.message_user(
+        request, "Only a superuser can do this for a superuser.", messages.ERROR
+    )
+    return True
 
 
 @admin.action(

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class SecurityConfig(AppConfig):
@@ -6,3 +8,12 @@ class SecurityConfig(AppConfig):
     name = "articles.security"
     label = "security"
     verbose_name = "Security"
+
+    def ready(self):
+        from articles.security.access import on_user_saved
+
+        post_save.connect(
+            on_user_saved,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="security.end_access_of_inactive_users",
+        )

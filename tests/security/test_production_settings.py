@@ -73,6 +73,18 @@ def test_production_cookies_are_secure_and_http_only_and_https_is_enforced():
     assert result.stdout.split()[-6:] == ["True"] * 6, result.stderr
 
 
-def test_development_needs_no_variables():
-    result = manage("check")
+def test_a_deployment_that_sets_nothing_runs_with_debug_off():
+    # No secret key and no hosts with DEBUG off: start-up stops and says so.
+    started = manage("check")
+    assert started.returncode != 0
+    assert "Refusing to start with DJANGO_DEBUG off" in started.stderr
+    script = "from django.conf import settings; print(settings.DEBUG)"
+    shown = manage(
+        "shell", "-v", "0", "-c", script, **{**PRODUCTION, "DJANGO_DEBUG": None}
+    )
+    assert shown.stdout.split()[-1:] == ["False"], shown.stderr
+
+
+def test_development_needs_only_debug_on():
+    result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
