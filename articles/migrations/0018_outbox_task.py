@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_live_list_indexes_cover_the_embargo'),
+        ('articles', '0017_api_token_scopes_and_expiry'),
     ]
 
     operations = [
