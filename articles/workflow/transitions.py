@@ -5,6 +5,16 @@ scheduled sweep.
       ^                 |  \\--schedule--> scheduled --(publish_at)--> published
       +----return-------+
 
+Every move takes these steps, in one transaction (`_move`): lock the article's
+row; check the person's right and the version they saw; check the move is
+allowed from the current state; for a move that puts content live, check there
+are no pending changes, the publishing checklist and the embargo; write the new
+state; then `recording.event` (the event, its webhook deliveries, the sweep at
+a scheduled time) and `recording.saved` (new version, old address kept, the
+related and search indexes, a revision, the page cache's turnover). Whatever
+reaches beyond the database is written in the transaction and carried out after
+it commits (`follow_up`).
+
 The five states and their moves fit in one mapping (`permissions.ALLOWED_MOVES`);
 a state-machine library such as django-fsm-2 would move them onto the model as
 decorated methods while adding nothing for the part that matters here: each move
