@@ -31,7 +31,7 @@ class OldAddressMiddleware:
     def __call__(self, request):
         reading = request.method in {"GET", "HEAD"}
         post = _wordpress_id(request) if reading else ""
-        by_id = f"{request.path}?p={post}" if post.isdigit() else None
+        by_id = f"{request.path}?p={post}" if post.isdecimal() else None
         if by_id and request.path == "/":
             moved = self._live_target(request, by_id)
             if moved:

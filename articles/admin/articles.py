@@ -46,14 +46,14 @@ class TagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         value = self.value()
-        tag = Tag.objects.filter(pk=value).first() if (value or "").isdigit() else None
+        tag = Tag.objects.filter(pk=value).first() if (value or "").isdecimal() else None
         return [(str(tag.pk), tag.name)] if tag else []
 
     def queryset(self, request, queryset):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        if not value.isdecimal():
             raise IncorrectLookupParameters("A tag is chosen by its number.")
         return queryset.filter(tags__id=value)
 

@@ -13,7 +13,7 @@ def viewable_article(request, object_id: str) -> Article:
     """404 for an id that is not one (or names no article), 403 for an article
     the person may not see."""
     object_id = unquote(object_id)
-    if not object_id.isdigit():
+    if not object_id.isdecimal():
         raise Http404
     article = get_object_or_404(Article, pk=object_id)
     if not workflow.can_view(request.user, article):

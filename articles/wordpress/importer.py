@@ -200,7 +200,7 @@ class WordPressImport:
         hero = None
         if thumbnail := item.meta.get("_thumbnail_id"):
             hero = (
-                self.library.by_id.get(int(thumbnail)) if thumbnail.isdigit() else None
+                self.library.by_id.get(int(thumbnail)) if thumbnail.isdecimal() else None
             )
         categories = item.categories
         section = self._section(categories[0] if categories else None)
