@@ -46,7 +46,8 @@ class TagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         value = self.value()
-        tag = Tag.objects.filter(pk=value).first() if (value or "").isdecimal() else None
+        chosen = (value or "").isdecimal()
+        tag = Tag.objects.filter(pk=value).first() if chosen else None
         return [(str(tag.pk), tag.name)] if tag else []
 
     def queryset(self, request, queryset):

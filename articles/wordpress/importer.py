@@ -199,9 +199,8 @@ class WordPressImport:
         self.summary.images_dropped += converted.dropped_images
         hero = None
         if thumbnail := item.meta.get("_thumbnail_id"):
-            hero = (
-                self.library.by_id.get(int(thumbnail)) if thumbnail.isdecimal() else None
-            )
+            known = thumbnail.isdecimal()
+            hero = self.library.by_id.get(int(thumbnail)) if known else None
         categories = item.categories
         section = self._section(categories[0] if categories else None)
         tags = [term.name for term in item.tags] + [
