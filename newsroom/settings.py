@@ -295,6 +295,10 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks are sent by a thread once the event commits; off, they are sent in the
 # committing process before it goes on (retries always come from cron).
 NEWSROOM_WEBHOOKS_IN_BACKGROUND = env_bool("NEWSROOM_WEBHOOKS_IN_BACKGROUND", True)
+# Webhooks reach public addresses only; these hosts (names or addresses, as
+# written in the webhook's URL) are receivers on the site's own network that
+# they may reach as well.
+NEWSROOM_WEBHOOK_ALLOWED_HOSTS = env_list("NEWSROOM_WEBHOOK_ALLOWED_HOSTS", [])
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.
