@@ -318,6 +318,15 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(
     os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
 )
 NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
+# `import_wordpress` (see README.md, "Moving from WordPress"): a larger export
+# is refused before it is read; a post whose text (body and excerpt) is larger is
+# refused with a message. Each attachment is held to NEWSROOM_MAX_UPLOAD_BYTES.
+NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES = int(
+    os.environ.get("NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES", str(500 * 1000 * 1000))
+)
+NEWSROOM_WORDPRESS_MAX_POST_BYTES = int(
+    os.environ.get("NEWSROOM_WORDPRESS_MAX_POST_BYTES", str(1000 * 1000))
+)
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
 # Speed: the page cache for readers (see README.md, "Speed"). On unless DEBUG (so

@@ -32,7 +32,7 @@ from articles.models import (
 from articles.wordpress import media
 from articles.wordpress.body import BodyConverter
 from articles.wordpress.summary import Summary
-from articles.wordpress.wxr import Export, Item, read_export
+from articles.wordpress.wxr import Export, Item, read_export, size_text
 
 Status = Article.Status
 TAG_LENGTH = 100
@@ -83,7 +83,12 @@ class WordPressImport:
         self.library = media.Library()
 
     def run(self) -> Summary:
-        export = read_export(self.path, settings.TIME_ZONE)
+        export = read_export(
+            self.path,
+            settings.TIME_ZONE,
+            max_export_bytes=settings.NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES,
+            max_post_bytes=settings.NEWSROOM_WORDPRESS_MAX_POST_BYTES,
+        )
         self.export = export
         self.site = export.site
         summary = self.summary
@@ -151,6 +156,14 @@ class WordPressImport:
             return
         if WordPressItem.objects.filter(site=self.site, wp_id=item.wp_id).exists():
             summary.already_imported += 1
+            return
+        if item.oversized:
+            limit = settings.NEWSROOM_WORDPRESS_MAX_POST_BYTES
+            summary.refused.append(
+                f"{where}: its text is {size_text(item.oversized)}, more than the "
+                f"{size_text(limit)} a post may have here "
+                "(NEWSROOM_WORDPRESS_MAX_POST_BYTES); not imported"
+            )
             return
         status = STATES[item.status]
         if item.password and status in Article.LIVE_STATUSES:

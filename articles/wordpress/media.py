@@ -65,6 +65,14 @@ class Library:
 
 
 def find_file(item: Item, media_dir: Path) -> Path | None:
+    """The attachment's file inside `media_dir`, or None.
+
+    A path that leads outside the folder (`../`, percent-encoded or not, an
+    absolute path, a link pointing out) is treated exactly as an absent file:
+    never opened, and reported as missing, so the summary does not tell which
+    files exist elsewhere on the machine.
+    """
+    root = media_dir.resolve()
     relative = item.meta.get("_wp_attached_file") or upload_path(
         item.attachment_url, any_size=False
     )
@@ -75,8 +83,12 @@ def find_file(item: Item, media_dir: Path) -> Path | None:
         media_dir / "uploads" / relative,
         media_dir / name,
     ):
-        if candidate.is_file():
-            return candidate
+        try:
+            found = candidate.resolve()
+            if found.is_relative_to(root) and found.is_file():
+                return found
+        except (OSError, RuntimeError, ValueError):  # loops, NUL, over-long names
+            continue
     return None
 
 
