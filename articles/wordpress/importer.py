@@ -29,6 +29,7 @@ from articles.models import (
     WordPressItem,
     validate_section_slug,
 )
+from articles.photos.storage import delete_stragglers
 from articles.wordpress import media
 from articles.wordpress.body import BodyConverter
 from articles.wordpress.summary import Summary
@@ -104,6 +105,9 @@ class WordPressImport:
                 reason = SKIPPED_TYPES.get(item.post_type, f"{item.post_type} items")
                 summary.skipped[reason] += 1
         summary.comments = sum(item.comments for item in export.items)
+        with transaction.atomic():
+            # Files of a run killed part-way: their rows were rolled back.
+            delete_stragglers()
         for item in self._bar(attachments, "Attachments"):
             self._attachment(item)
         self.bodies = BodyConverter(self.library.photo_of, self.library.gallery_of)

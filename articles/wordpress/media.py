@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles.models import Photo, PhotoCredit, WordPressItem
 from articles.photos.metadata import parse_credit
-from articles.photos.storage import save_photo
+from articles.photos.storage import store_picture_once
 from articles.photos.validation import prepare_image
 from articles.wordpress.wxr import Item
 
@@ -109,29 +109,25 @@ def store(item: Item, path: Path, site: str) -> tuple[Photo, bool]:
     """
     prepared = prepare_image(path, path.name)
     meta = _image_meta(item)
+
+    def new_photo() -> Photo:
+        file_meta = prepared.metadata
+        if meta.get("credit"):
+            parts = parse_credit(meta["credit"])
+        else:
+            parts = (file_meta.photographer, file_meta.agency, file_meta.distributor)
+        return Photo(
+            caption=_plain(item.excerpt) or file_meta.caption,
+            alt_text=item.meta.get("_wp_attachment_image_alt", "")[:250]
+            or file_meta.alt_text,
+            copyright_holder=(meta.get("copyright") or file_meta.copyright_holder)[
+                :120
+            ],
+            credit=PhotoCredit.objects.for_parts(*parts),
+        )
+
     with transaction.atomic():
-        photo = Photo.objects.filter(sha256=prepared.sha256).first()
-        known = photo is not None
-        if not known:
-            file_meta = prepared.metadata
-            if meta.get("credit"):
-                parts = parse_credit(meta["credit"])
-            else:
-                parts = (
-                    file_meta.photographer,
-                    file_meta.agency,
-                    file_meta.distributor,
-                )
-            photo = Photo(
-                caption=_plain(item.excerpt) or file_meta.caption,
-                alt_text=item.meta.get("_wp_attachment_image_alt", "")[:250]
-                or file_meta.alt_text,
-                copyright_holder=(meta.get("copyright") or file_meta.copyright_holder)[
-                    :120
-                ],
-                credit=PhotoCredit.objects.for_parts(*parts),
-            )
-            save_photo(photo, prepared)
+        photo, known = store_picture_once(prepared, new_photo)
         WordPressItem.objects.create(
             site=site, wp_id=item.wp_id, kind=WordPressItem.Kind.ATTACHMENT, photo=photo
         )
