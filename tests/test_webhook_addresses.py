@@ -239,3 +239,53 @@ def test_closed_silent_and_resetting_ports_read_alike(
     assert {(entry["error"], entry["status"], entry["ms"]) for entry in messages} == {
         ("No answer (connection failed)", None, None)
     }
+
+
+def test_answers_kept_in_older_delivery_logs_are_removed(receiver):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "articles.migrations.0017_webhook_delivery_logs_without_answers"
+    )
+    hook = Webhook.objects.create(name="Internal", url=receiver.url)
+    delivery = deliveries.queue_test(hook)
+    delivery.log = [
+        {"at": "t1", "status": 500, "error": "HTTP 500: password=hunter2", "ms": 3},
+        {"at": "t2", "status": None, "error": "ConnectError: [Errno 111]", "ms": 1},
+        {"at": "t3", "status": 200, "error": "", "ms": 5, "ok": True},
+    ]
+    delivery.save()
+    migration.remove_answers(apps, None)
+    delivery.refresh_from_db()
+    assert [(e["status"], e["error"], e["ms"]) for e in delivery.log] == [
+        (500, "HTTP 500", 3),
+        (None, "No answer (connection failed)", None),
+        (200, "", 5),
+    ]
+
+
+def test_allowed_hosts_are_read_from_the_environment(settings):
+    import os
+    import subprocess
+    import sys
+
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.NEWSROOM_WEBHOOK_ALLOWED_HOSTS)",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "NEWSROOM_WEBHOOK_ALLOWED_HOSTS": " hooks.internal, 10.0.0.7 ,",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "['hooks.internal', '10.0.0.7']"
