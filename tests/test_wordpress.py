@@ -445,6 +445,8 @@ HOSTILE_BODIES = {
     "unclosed <tr>": "<tr x ",
     "one long attribute name": "a",
     "blank lines in a block post": "\n",
+    "nested <div>": "<div>x",
+    "nested lists": "<ul><li>x",
 }
 
 
