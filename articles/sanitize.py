@@ -9,6 +9,7 @@ articles/body.py).
 """
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import nh3
@@ -79,7 +80,7 @@ def sanitize_html(html: str) -> str:
     """Strip everything outside the allow-list; scripts and event handlers go."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(_cap_nesting(html)).strip()
     if "<figure" in cleaned:
         cleaned = _empty_photo_figures(cleaned)
     return cleaned
@@ -171,3 +172,60 @@ def _empty_photo_figures(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
+
+
+# The HTML parser under nh3 spends time in proportion to the depth of the open
+# elements on each new one, so a body of thousands of unclosed <div>s would take
+# minutes to clean. Start tags deeper than this are dropped (their text stays)
+# before cleaning; no article comes near it, and nh3 still decides what is kept.
+MAX_NESTING = 256
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+_VOID |= {"param", "source", "track", "wbr"}
+# Elements a new one of these closes, as browsers do (`<li>a<li>b`).
+_CLOSES = {
+    "li": {"li"},
+    "p": {"p"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "option": {"option"},
+}
+
+
+def _cap_nesting(html: str) -> str:
+    if html.count("<") <= MAX_NESTING:
+        return html
+    out: list[str] = []
+    opened: list[str] = []
+    dropped: Counter = Counter()
+    position = 0
+    for tag in _TAG.finditer(html):
+        closing, name = tag[1], tag[2].lower()
+        if name in _VOID:
+            continue
+        keep = True
+        if closing and dropped[name]:
+            dropped[name] -= 1
+            keep = False
+        elif closing:
+            if name in opened:  # at most MAX_NESTING long
+                while opened.pop() != name:
+                    pass
+        else:
+            while opened and opened[-1] in _CLOSES.get(name, ()):
+                opened.pop()
+            if len(opened) >= MAX_NESTING:
+                dropped[name] += 1
+                keep = False
+            else:
+                opened.append(name)
+        if not keep:
+            out.append(html[position : tag.start()])
+            position = tag.end()
+    if not out:
+        return html
+    out.append(html[position:])
+    return "".join(out)

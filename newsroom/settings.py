@@ -297,6 +297,10 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks are sent by a thread once the event commits; off, they are sent in the
 # committing process before it goes on (retries always come from cron).
 NEWSROOM_WEBHOOKS_IN_BACKGROUND = env_bool("NEWSROOM_WEBHOOKS_IN_BACKGROUND", True)
+# Webhooks reach public addresses only; these hosts (names or addresses, as
+# written in the webhook's URL) are receivers on the site's own network that
+# they may reach as well.
+NEWSROOM_WEBHOOK_ALLOWED_HOSTS = env_list("NEWSROOM_WEBHOOK_ALLOWED_HOSTS", [])
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 # Photos whose licence ends within this many days are flagged to editors.
@@ -316,6 +320,15 @@ NEWSROOM_MAX_IMAGE_PIXELS = int(
     os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", str(64_000_000))
 )
 NEWSROOM_MAX_UPLOAD_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "200"))
+# `import_wordpress` (see README.md, "Moving from WordPress"): a larger export
+# is refused before it is read; a post whose text (body and excerpt) is larger is
+# refused with a message. Each attachment is held to NEWSROOM_MAX_UPLOAD_BYTES.
+NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES = int(
+    os.environ.get("NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES", str(500 * 1000 * 1000))
+)
+NEWSROOM_WORDPRESS_MAX_POST_BYTES = int(
+    os.environ.get("NEWSROOM_WORDPRESS_MAX_POST_BYTES", str(1000 * 1000))
+)
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_UPLOAD_FILES + 1
 
 # Speed: the page cache for readers (see README.md, "Speed"). On unless DEBUG (so

@@ -6,11 +6,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Receiver:
-    """Answers each POST with the next of `statuses` (then 200) and keeps it."""
+    """Answers each POST with the next of `statuses` (then 200) and keeps it;
+    the answer's body is `answer`."""
+
+    # What a test sets NEWSROOM_WEBHOOK_ALLOWED_HOSTS to for webhooks to reach it.
+    host = "127.0.0.1"
 
     def __init__(self):
         self.requests: list[dict] = []
         self.statuses: list[int] = []
+        self.answer = b"ok"
         self.arrived = threading.Event()
         receiver = self
 
@@ -23,17 +28,17 @@ class Receiver:
                 )
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
-                self.send_header("content-length", "2")
+                self.send_header("content-length", str(len(receiver.answer)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.answer)
                 receiver.arrived.set()
 
             def log_message(self, *args):
                 pass
 
         # Port 0: the kernel picks a free port, so parallel runs never collide.
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/"
+        self.server = ThreadingHTTPServer((self.host, 0), Handler)
+        self.url = f"http://{self.host}:{self.server.server_port}/hooks/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):

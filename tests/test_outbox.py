@@ -44,9 +44,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.NEWSROOM_WEBHOOK_ALLOWED_HOSTS = [Receiver.host]
     with Receiver() as running:
         yield running
+
+
+# Other processes let the loopback receiver in as the site's own host.
+ALLOW_RECEIVER = {"NEWSROOM_WEBHOOK_ALLOWED_HOSTS": Receiver.host}
 
 
 def an_editor(username="outbox-editor"):
@@ -81,6 +86,7 @@ def in_another_process(code: str) -> subprocess.CompletedProcess:
             **os.environ,
             "DATABASE_URL": database_url(connection.settings_dict),
             "NEWSROOM_TASK_BACKEND": "database",
+            **ALLOW_RECEIVER,
         },
         capture_output=True,
         text=True,
@@ -247,6 +253,7 @@ def server_env() -> dict:
         "NEWSROOM_TASK_BACKEND": "database",
         "NEWSROOM_ACCESS_LOG": "",
         "WEB_CONCURRENCY": "1",
+        **ALLOW_RECEIVER,
     }
 
 

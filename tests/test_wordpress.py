@@ -1,9 +1,10 @@
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticleEvent, Section, WordPressItem
+from articles.models import Article, ArticleEvent, Photo, Section, WordPressItem
 from articles.wordpress.body import BodyConverter
 from articles.wordpress.importer import WordPressImport
 from articles.wordpress.media import Library
@@ -288,3 +289,185 @@ def test_a_taken_down_posts_old_permalink_answers_410(client, empty_media):
     )
     assert client.get("/2013/01/11/markup-html-tags-and-formatting/").status_code == 410
     assert client.get("/?p=1178").status_code == 410  # every address it had
+
+
+# Exports written here, as WordPress 6 writes them (WXR 1.2) ----------------------
+
+
+def wxr(*items: str, site: str = "https://harbour.example") -> str:
+    """A WordPress 6 export: WXR 1.2 in its https namespace, naming only the
+    installation's address (no wp:base_blog_url)."""
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+  xmlns:excerpt="https://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="https://wordpress.org/export/1.2/">
+<channel>
+  <title>Harbour Times</title>
+  <link>{site}</link>
+  <language>en-GB</language>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>{site}</wp:base_site_url>
+  <wp:author><wp:author_id>1</wp:author_id>
+    <wp:author_login><![CDATA[jo]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Jo Lens]]></wp:author_display_name>
+  </wp:author>
+  {"".join(items)}
+</channel>
+</rss>"""
+
+
+def wxr_attachment(wp_id: int, url: str, attached_file: str = "") -> str:
+    meta = (
+        f"<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{attached_file}]]></wp:meta_value></wp:postmeta>"
+        if attached_file
+        else ""
+    )
+    return f"""<item><title><![CDATA[Picture {wp_id}]]></title>
+  <dc:creator><![CDATA[jo]]></dc:creator>
+  <content:encoded><![CDATA[]]></content:encoded>
+  <excerpt:encoded><![CDATA[A caption]]></excerpt:encoded>
+  <wp:post_id>{wp_id}</wp:post_id>
+  <wp:post_date_gmt><![CDATA[2024-03-01 10:00:00]]></wp:post_date_gmt>
+  <wp:post_name><![CDATA[picture-{wp_id}]]></wp:post_name>
+  <wp:status><![CDATA[inherit]]></wp:status>
+  <wp:post_parent>0</wp:post_parent>
+  <wp:post_type><![CDATA[attachment]]></wp:post_type>
+  <wp:attachment_url><![CDATA[{url}]]></wp:attachment_url>{meta}
+</item>"""
+
+
+def wxr_post(wp_id: int, body: str, *, status: str = "draft") -> str:
+    return f"""<item><title><![CDATA[Post {wp_id}]]></title>
+  <link>https://harbour.example/?p={wp_id}</link>
+  <dc:creator><![CDATA[jo]]></dc:creator>
+  <content:encoded><![CDATA[{body}]]></content:encoded>
+  <excerpt:encoded><![CDATA[Boats in the harbour.]]></excerpt:encoded>
+  <wp:post_id>{wp_id}</wp:post_id>
+  <wp:post_date_gmt><![CDATA[2024-03-01 10:00:00]]></wp:post_date_gmt>
+  <wp:post_name><![CDATA[post-{wp_id}]]></wp:post_name>
+  <wp:status><![CDATA[{status}]]></wp:status>
+  <wp:post_parent>0</wp:post_parent>
+  <wp:post_type><![CDATA[post]]></wp:post_type>
+  <category domain="category" nicename="port"><![CDATA[Port]]></category>
+  <category domain="post_tag" nicename="boats"><![CDATA[Boats]]></category>
+</item>"""
+
+
+def write_export(folder: Path, *items: str, **options) -> Path:
+    path = folder / "export.xml"
+    path.write_text(wxr(*items, **options))
+    return path
+
+
+def test_a_wxr_1_2_export_naming_only_its_site_address_is_imported(tmp_path):
+    export = write_export(tmp_path, wxr_post(7, "<p>Ferries are late.</p>"))
+    summary = WordPressImport(export, progress=False).run()
+    assert summary.site == "https://harbour.example"
+    assert dict(summary.imported) == {Status.DRAFT: 1}
+    assert Article.objects.get().body == "<p>Ferries are late.</p>"
+
+
+def test_attachment_paths_outside_the_media_folder_read_as_missing(tmp_path):
+    media = tmp_path / "uploads"
+    write_picture(media, "2024/03/inside.jpg")
+    # A real picture next to the media folder, and one elsewhere on the machine.
+    write_picture(tmp_path / "private", "secret.jpg", width=900)
+    secret = tmp_path / "private" / "secret.jpg"
+    (media / "2024" / "03" / "link.jpg").symlink_to(secret)
+    uploads = "https://harbour.example/wp-content/uploads"
+    attachments = [
+        wxr_attachment(1, f"{uploads}/2024/03/inside.jpg"),
+        wxr_attachment(2, f"{uploads}/../private/secret.jpg"),
+        wxr_attachment(3, f"{uploads}/%2e%2e/private/secret.jpg"),
+        wxr_attachment(4, f"{uploads}/%2E%2E%2Fprivate%2Fsecret.jpg"),
+        wxr_attachment(5, f"{uploads}/2024/03/a.jpg", attached_file=str(secret)),
+        wxr_attachment(6, f"{uploads}/2024/03/b.jpg", "../private/secret.jpg"),
+        wxr_attachment(7, f"{uploads}/2024/03/c.jpg", "2024/../../private/secret.jpg"),
+        wxr_attachment(8, f"{uploads}/2024/03/link.jpg"),
+        wxr_attachment(9, f"{uploads}/2024/03/passwd.jpg", "/etc/passwd"),
+        wxr_attachment(10, f"{uploads}/2024/03/absent.jpg"),
+    ]
+    summary = WordPressImport(
+        write_export(tmp_path, *attachments), media_dir=media, progress=False
+    ).run()
+
+    assert summary.photos_imported == 1 and Photo.objects.count() == 1
+    assert WordPressItem.objects.get(wp_id=1).photo is not None
+    # Outside the folder reads exactly as absent: nothing tells what exists there.
+    assert summary.refused_files == [] and summary.not_pictures == []
+    assert [line.split(" ", 1)[0] for line in summary.missing_files] == [
+        f"#{wp_id}" for wp_id in range(2, 11)
+    ]
+    assert "files missing: 9" in "\n".join(summary.lines())
+
+
+def test_posts_and_exports_over_the_size_limits_are_refused_with_a_message(
+    tmp_path, settings
+):
+    settings.NEWSROOM_WORDPRESS_MAX_POST_BYTES = 20_000
+    settings.NEWSROOM_MAX_UPLOAD_BYTES = 30_000
+    media = tmp_path / "uploads"
+    write_picture(media, "2024/03/big.jpg", width=2400, height=1600)
+    export = write_export(
+        tmp_path,
+        wxr_post(7, "<p>Ferries are late.</p>"),
+        wxr_post(8, "<p>" + "Tide tables. " * 2000 + "</p>"),
+        wxr_attachment(9, "https://harbour.example/wp-content/uploads/2024/03/big.jpg"),
+    )
+    summary = WordPressImport(export, media_dir=media, progress=False).run()
+    assert dict(summary.imported) == {Status.DRAFT: 1}
+    assert summary.refused == [
+        "post #8 “Post 8”: its text is 25.4 KB, more than the 19.5 KB a post may "
+        "have here (NEWSROOM_WORDPRESS_MAX_POST_BYTES); not imported"
+    ]
+    assert (
+        len(summary.refused_files) == 1 and "the limit is" in (summary.refused_files[0])
+    )
+
+    settings.NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES = 10_000
+    with pytest.raises(CommandError, match="NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES"):
+        call_command("import_wordpress", str(export), "--no-progress")
+
+
+HOSTILE_BODIES = {
+    "unclosed [caption]": "[caption id=1]x",
+    "unclosed [caption] without its bracket": "[caption ",
+    "nested [caption]": "[caption]",
+    "unclosed [gallery]": "[gallery ids=1 ",
+    "unclosed <img>": "<img src=x ",
+    "unclosed <figure>": "<figure class=x ",
+    "nested <figure>": "<figure>x",
+    "unclosed <a>": "<a href=x ",
+    "unclosed <tr>": "<tr x ",
+    "one long attribute name": "a",
+    "blank lines in a block post": "\n",
+    "nested <div>": "<div>x",
+    "nested lists": "<ul><li>x",
+}
+
+
+def _conversion_seconds(unit: str, size: int) -> float:
+    text = unit * (size // len(unit))
+    if unit in {"a", "\n"}:
+        text = ("<img " if unit == "a" else "<!-- wp:paragraph -->") + text
+    converter = BodyConverter(lambda url, wp_id: None, lambda post_id: [])
+    best = float("inf")
+    for _ in range(2):
+        started = time.process_time()
+        converter.convert(text, post_id=1)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+def test_body_conversion_takes_time_in_proportion_to_the_text(unit):
+    # CPU time of 40 KB and of 160 KB of the same text: four times the text
+    # takes about four times as long (sixteen if the work were quadratic).
+    small = _conversion_seconds(unit, 40_000)
+    large = _conversion_seconds(unit, 160_000)
+    assert large < 0.5
+    assert large < 8 * small + 0.02

@@ -26,7 +26,11 @@ from articles.models import (
     Section,
 )
 from articles.photos.renditions import renditions_are_current
-from articles.photos.storage import attach_image, delete_stored_files
+from articles.photos.storage import (
+    delete_stored_files,
+    delete_stragglers,
+    store_picture_once,
+)
 from articles.photos.validation import prepare_image
 from articles.tasks import renditions_later
 from articles.workflow import ArticleContent
@@ -55,6 +59,9 @@ def import_articles(
     stored: list[str] = []
     try:
         with transaction.atomic(), workflow.importing_many():
+            # What an import killed part-way wrote before (its rows were rolled
+            # back, its files were not) goes first.
+            delete_stragglers()
             return _write(
                 articles, stored, allow_rule_breaks=allow_rule_breaks, progress=progress
             )
@@ -199,18 +206,32 @@ class _PhotoImporter:
 
     def _store(self, data: PhotoData) -> Photo:
         prepared = prepare_image(data.path, data.path.name)
-        photo = Photo.objects.filter(sha256=prepared.sha256).first()
-        if photo is None:
-            photo = Photo(caption=data.caption, alt_text=data.alt_text)
-            self.stored.append(attach_image(photo, prepared))
-            photo.credit = self.credit(data)
-        if data.copyright_holder is not None:
-            photo.copyright_holder = data.copyright_holder
-        if data.licence_terms is not None:
-            photo.licence_terms = data.licence_terms
-        if data.has_licence_expiry:
-            photo.licence_expires_on = data.licence_expires_on
-        photo.save()
+        photo, known = store_picture_once(
+            prepared,
+            lambda: _with_terms(
+                Photo(
+                    caption=data.caption,
+                    alt_text=data.alt_text,
+                    credit=self.credit(data),
+                ),
+                data,
+            ),
+        )
+        if not known:
+            self.stored.append(photo.image.name)
+            return photo
+        _with_terms(photo, data).save()
         if not renditions_are_current(photo):
             renditions_later([photo])
         return photo
+
+
+def _with_terms(photo: Photo, data: PhotoData) -> Photo:
+    """The photo with the copyright and licence the file gives, if it gives them."""
+    if data.copyright_holder is not None:
+        photo.copyright_holder = data.copyright_holder
+    if data.licence_terms is not None:
+        photo.licence_terms = data.licence_terms
+    if data.has_licence_expiry:
+        photo.licence_expires_on = data.licence_expires_on
+    return photo

@@ -4,6 +4,7 @@ import base64
 import secrets
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
@@ -55,6 +56,15 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from articles.webhooks.outgoing import check_url
+
+        if self.url:
+            try:
+                check_url(self.url)
+            except ValidationError as error:
+                raise ValidationError({"url": error}) from None
 
 
 class WebhookDeliveryQuerySet(models.QuerySet):

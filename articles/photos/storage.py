@@ -1,8 +1,12 @@
 """Storing photos: the picture file and its renditions, all or nothing."""
 
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from articles.models import Photo
 from articles.photos.originals import original_storage
@@ -75,6 +79,25 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
     transaction.on_commit(lambda: delete_stored_files(replaced))
 
 
+def store_picture_once(
+    prepared: PreparedImage, new_photo: Callable[[], Photo]
+) -> tuple[Photo, bool]:
+    """The library's photo of this picture, or `new_photo()` saved with it; and
+    whether the library had it. When another process stores the same picture at
+    the same moment, both end with the one photo that got in first."""
+    known = Photo.objects.filter(sha256=prepared.sha256).first()
+    if known is not None:
+        return known, True
+    photo = new_photo()
+    try:
+        save_photo(photo, prepared)
+    except DuplicatePicture as taken:
+        if taken.photo is None:
+            raise
+        return taken.photo, True
+    return photo, False
+
+
 def _taken(photo: Photo) -> Photo | None:
     return Photo.objects.filter(sha256=photo.sha256).exclude(pk=photo.pk).first()
 
@@ -94,3 +117,57 @@ def delete_photo_files(photo: Photo) -> None:
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_stored_files(names))
     announce_content_changed(Photo)
+
+
+# Stragglers: a process killed while its transaction was open wrote picture files
+# that no row refers to (its rows were rolled back with it). Such a file is
+# deleted once it is older than every transaction still open, which is when no
+# transaction can commit a row for it any more; the margin covers the clocks of
+# the database and the storage.
+STRAGGLER_MARGIN = timedelta(minutes=1)
+ORIGINALS_FOLDER = "photos"
+
+
+def delete_stragglers() -> list[str]:
+    """Delete the originals no photo refers to that no open transaction can
+    still claim; return their names. Call it inside a transaction."""
+    storage = original_storage()
+    cutoff = _oldest_open_transaction_start() - STRAGGLER_MARGIN
+    referenced = set(Photo.objects.values_list("image", flat=True))
+    stragglers = [
+        name
+        for name in _walk(storage, ORIGINALS_FOLDER)
+        if name not in referenced and storage.get_modified_time(name) < cutoff
+    ]
+    delete_files(storage, stragglers)
+    return stragglers
+
+
+def _oldest_open_transaction_start() -> datetime:
+    """When the oldest transaction other than this one began (now if none)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Measured on the database's clock, applied to ours.
+            cursor.execute(
+                "SELECT coalesce(extract(epoch FROM clock_timestamp() - "
+                "min(xact_start)), 0) FROM pg_stat_activity WHERE datname = "
+                "current_database() AND pid <> pg_backend_pid()"
+            )
+            (age,) = cursor.fetchone()
+        return timezone.now() - timedelta(seconds=float(max(age, 0)))
+    # SQLite: a transaction here holds the database's write lock from its start
+    # (transaction_mode IMMEDIATE), so no other is open while this one is.
+    if not connection.in_atomic_block:
+        raise RuntimeError("Look for stragglers inside a transaction.")
+    return timezone.now()
+
+
+def _walk(storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")

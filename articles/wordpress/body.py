@@ -8,10 +8,16 @@ comments go, classic text gets its paragraphs, shortcodes become what they
 showed (a photo from the library, a link to the media), each `<img>` becomes a
 library photo if its file was imported (and is dropped, and counted, if not),
 and finally the body goes through the same allow-list as everything else.
+
+Every step takes time in proportion to the text, whatever it holds: patterns
+never scan past the next tag for a tag they did not finish, and nested
+shortcodes and figures are matched with a stack, to a fixed depth, instead of
+searching the text again for each level.
 """
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,13 +52,24 @@ _BLOCK_LINE = re.compile(
     r"source)\b|\[/?(caption|gallery|audio|video|embed)\b)",
     re.I,
 )
-_ATTRIBUTE = re.compile(r'([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s\]]+))')
-_URL = re.compile(r"https?://[^\s\"'<>\]]+")
-_IMG = re.compile(r"<img\b[^>]*>", re.I)
-_INNERMOST_FIGURE = re.compile(
-    r"<figure\b[^>]*>((?:(?!<figure\b).)*?)</figure>", re.I | re.S
+# Each name is matched from its first character only, so a long run of word
+# characters is read once, not once per character.
+_ATTRIBUTE = re.compile(
+    r'(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s\]]+))'
 )
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
+_URL = re.compile(r"https?://[^\s\"'<>\]]+")
+# A tag's attributes end at the next "<" or ">": an unfinished tag costs the
+# text up to the next tag, never the rest of the body.
+_IMG = re.compile(r"<img\b[^<>]*>", re.I)
+_FIGURE_TAG = re.compile(r"<(/?)figure\b[^<>]*>", re.I)
+_FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>(.*?)</figcaption>", re.I | re.S)
+_SHORTCODE_TAG = re.compile(
+    r"\[(/?)(" + "|".join(re.escape(name) for name in WRAPPER_SHORTCODES) + r")"
+    r"(?=[\s/\]])([^\[\]]*)\]",
+    re.I,
+)
+# Shortcodes and figures nested deeper than this are taken as standing alone.
+MAX_NESTING = 4
 _PLACEHOLDER = re.compile(r"\[\[photo:(\d+)\]\]")
 DROPPED = "[[dropped]]"
 
@@ -109,12 +126,11 @@ class BodyConverter:
         text = self._shortcodes(text, post_id)
         text = _IMG.sub(self._image, text)
         text = re.sub(
-            r"<a\b[^>]*>\s*((?:\[\[photo:\d+\]\]|\[\[dropped\]\])\s*)+</a>",
+            r"<a\b[^<>]*>\s*((?:\[\[photo:\d+\]\]|\[\[dropped\]\])\s*)+</a>",
             lambda m: " ".join(re.findall(r"\[\[(?:photo:\d+|dropped)\]\]", m[0])),
             text,
         )
-        while _INNERMOST_FIGURE.search(text):
-            text = _INNERMOST_FIGURE.sub(self._figure, text)
+        text = self._figures(text)
         text = self._blocks(text)
         text = text.replace(DROPPED, "")
         photos = [int(pk) for pk in _PLACEHOLDER.findall(text)]
@@ -125,16 +141,45 @@ class BodyConverter:
     # Shortcodes -------------------------------------------------------------------
 
     def _shortcodes(self, text: str, post_id: int) -> str:
-        names = "|".join(re.escape(name) for name in WRAPPER_SHORTCODES)
-        paired = re.compile(rf"\[({names})(\s[^\]]*)?\](.*?)\[/\1\]", re.I | re.S)
-        single = re.compile(rf"\[({names})(\s[^\]]*)?/?\]", re.I)
-        for _ in range(3):  # shortcodes may hold shortcodes
-            text = paired.sub(lambda m: self._shortcode(m, post_id, m[3]), text)
-        return single.sub(lambda m: self._shortcode(m, post_id, ""), text)
+        """Each shortcode as what it showed; the innermost are done first (their
+        result is what encloses them sees) and one left open stands alone."""
+        out: list[str] = []
+        opened: list[tuple[int, str, str]] = []  # (place in `out`, name, attributes)
+        open_names: Counter = Counter()
+        position = 0
+        for tag in _SHORTCODE_TAG.finditer(text):
+            out.append(text[position : tag.start()])
+            position = tag.end()
+            closing, name, attributes = tag[1], tag[2].lower(), tag[3]
+            if closing and not open_names[name]:
+                out.append(tag[0])  # closes nothing: WordPress shows it as text
+            elif closing:
+                while True:
+                    place, open_name, open_attributes = opened.pop()
+                    open_names[open_name] -= 1
+                    if open_name == name:
+                        break
+                    out[place] = self._shortcode(
+                        open_name, open_attributes, post_id, ""
+                    )
+                inner = "".join(out[place + 1 :])
+                del out[place:]
+                out.append(self._shortcode(name, open_attributes, post_id, inner))
+            elif len(opened) >= MAX_NESTING:
+                out.append(self._shortcode(name, attributes, post_id, ""))
+            else:
+                opened.append((len(out), name, attributes))
+                open_names[name] += 1
+                out.append("")
+        out.append(text[position:])
+        for place, name, attributes in opened:
+            out[place] = self._shortcode(name, attributes, post_id, "")
+        return "".join(out)
 
-    def _shortcode(self, match: re.Match, post_id: int, inner: str) -> str:
-        name = match[1].lower()
-        attributes = _attributes(match[2] or "")
+    def _shortcode(
+        self, name: str, attribute_text: str, post_id: int, inner: str
+    ) -> str:
+        attributes = _attributes(attribute_text)
         if name == "gallery":
             ids = [int(i) for i in re.findall(r"\d+", attributes.get("ids", ""))]
             ids = ids or self.gallery_of(post_id)
@@ -149,7 +194,7 @@ class BodyConverter:
                 self._image(re.match(r".*", image, re.S)) for image in images
             )
         if name in MEDIA_SHORTCODES:
-            bare = (match[2] or "").strip()
+            bare = attribute_text.strip(" /")
             url = next(
                 (
                     attributes[key]
@@ -182,8 +227,36 @@ class BodyConverter:
             return DROPPED
         return f"[[photo:{pk}]]"
 
-    def _figure(self, match: re.Match) -> str:
-        inner = match[1]
+    def _figures(self, text: str) -> str:
+        """Each figure, innermost first, as what it should show (`_figure`)."""
+        out: list[str] = []
+        opened: list[tuple[int, str]] = []  # (place in `out`, the tag as written)
+        too_deep = 0
+        position = 0
+        for tag in _FIGURE_TAG.finditer(text):
+            out.append(text[position : tag.start()])
+            position = tag.end()
+            if not tag[1]:
+                if len(opened) >= MAX_NESTING:
+                    too_deep += 1  # dropped, with the tag that closes it
+                else:
+                    opened.append((len(out), tag[0]))
+                    out.append("")
+            elif too_deep:
+                too_deep -= 1
+            elif opened:
+                place, _ = opened.pop()
+                inner = "".join(out[place + 1 :])
+                del out[place:]
+                out.append(self._figure(inner))
+            else:
+                out.append(tag[0])
+        out.append(text[position:])
+        for place, written in opened:
+            out[place] = written
+        return "".join(out)
+
+    def _figure(self, inner: str) -> str:
         captions = _FIGCAPTION.findall(inner)
         rest = _FIGCAPTION.sub("", inner)
         if _PLACEHOLDER.search(rest):
@@ -195,18 +268,19 @@ class BodyConverter:
     @staticmethod
     def _blocks(text: str) -> str:
         """Structure the allow-list has no tag for, in tags it has."""
-        text = re.sub(r"<(/?)h1\b[^>]*>", r"<\1h2>", text, flags=re.I)
-        text = re.sub(r"<(/?)h[56]\b[^>]*>", r"<\1h4>", text, flags=re.I)
-        text = re.sub(r"</t[dh]>\s*<t[dh]\b[^>]*>", " · ", text, flags=re.I)
-        text = re.sub(r"<tr\b[^>]*>", "<p>", text, flags=re.I)
+        text = re.sub(r"<(/?)h1\b[^<>]*>", r"<\1h2>", text, flags=re.I)
+        text = re.sub(r"<(/?)h[56]\b[^<>]*>", r"<\1h4>", text, flags=re.I)
+        text = re.sub(r"</t[dh]>\s*<t[dh]\b[^<>]*>", " · ", text, flags=re.I)
+        text = re.sub(r"<tr\b[^<>]*>", "<p>", text, flags=re.I)
         text = re.sub(r"</tr>", "</p>", text, flags=re.I)
-        text = re.sub(r"<dt\b[^>]*>", "<p><strong>", text, flags=re.I)
+        text = re.sub(r"<dt\b[^<>]*>", "<p><strong>", text, flags=re.I)
         text = re.sub(r"</dt>", "</strong></p>", text, flags=re.I)
-        text = re.sub(r"<dd\b[^>]*>", "<p>", text, flags=re.I)
+        text = re.sub(r"<dd\b[^<>]*>", "<p>", text, flags=re.I)
         text = re.sub(r"</dd>", "</p>", text, flags=re.I)
-        # An embed's address alone on its line becomes a link to it.
+        # An embed's address alone on its line becomes a link to it. Spaces are
+        # matched within the line, so a run of blank lines is read once.
         return re.sub(
-            r"(?m)^\s*(https?://[^\s<>\"]+)\s*$",
+            r"(?m)^[^\S\n]*(https?://[^\s<>\"]+)[^\S\n]*$",
             lambda m: f'<p><a href="{m[1]}">{m[1]}</a></p>',
             text,
         )

@@ -29,10 +29,11 @@ from articles.models import (
     WordPressItem,
     validate_section_slug,
 )
+from articles.photos.storage import delete_stragglers
 from articles.wordpress import media
 from articles.wordpress.body import BodyConverter
 from articles.wordpress.summary import Summary
-from articles.wordpress.wxr import Export, Item, read_export
+from articles.wordpress.wxr import Export, Item, read_export, size_text
 
 Status = Article.Status
 TAG_LENGTH = 100
@@ -83,7 +84,12 @@ class WordPressImport:
         self.library = media.Library()
 
     def run(self) -> Summary:
-        export = read_export(self.path, settings.TIME_ZONE)
+        export = read_export(
+            self.path,
+            settings.TIME_ZONE,
+            max_export_bytes=settings.NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES,
+            max_post_bytes=settings.NEWSROOM_WORDPRESS_MAX_POST_BYTES,
+        )
         self.export = export
         self.site = export.site
         summary = self.summary
@@ -99,6 +105,9 @@ class WordPressImport:
                 reason = SKIPPED_TYPES.get(item.post_type, f"{item.post_type} items")
                 summary.skipped[reason] += 1
         summary.comments = sum(item.comments for item in export.items)
+        with transaction.atomic():
+            # Files of a run killed part-way: their rows were rolled back.
+            delete_stragglers()
         for item in self._bar(attachments, "Attachments"):
             self._attachment(item)
         self.bodies = BodyConverter(self.library.photo_of, self.library.gallery_of)
@@ -151,6 +160,14 @@ class WordPressImport:
             return
         if WordPressItem.objects.filter(site=self.site, wp_id=item.wp_id).exists():
             summary.already_imported += 1
+            return
+        if item.oversized:
+            limit = settings.NEWSROOM_WORDPRESS_MAX_POST_BYTES
+            summary.refused.append(
+                f"{where}: its text is {size_text(item.oversized)}, more than the "
+                f"{size_text(limit)} a post may have here "
+                "(NEWSROOM_WORDPRESS_MAX_POST_BYTES); not imported"
+            )
             return
         status = STATES[item.status]
         if item.password and status in Article.LIVE_STATUSES:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles.models import Photo, PhotoCredit, WordPressItem
 from articles.photos.metadata import parse_credit
-from articles.photos.storage import save_photo
+from articles.photos.storage import store_picture_once
 from articles.photos.validation import prepare_image
 from articles.wordpress.wxr import Item
 
@@ -65,6 +65,14 @@ class Library:
 
 
 def find_file(item: Item, media_dir: Path) -> Path | None:
+    """The attachment's file inside `media_dir`, or None.
+
+    A path that leads outside the folder (`../`, percent-encoded or not, an
+    absolute path, a link pointing out) is treated exactly as an absent file:
+    never opened, and reported as missing, so the summary does not tell which
+    files exist elsewhere on the machine.
+    """
+    root = media_dir.resolve()
     relative = item.meta.get("_wp_attached_file") or upload_path(
         item.attachment_url, any_size=False
     )
@@ -75,8 +83,12 @@ def find_file(item: Item, media_dir: Path) -> Path | None:
         media_dir / "uploads" / relative,
         media_dir / name,
     ):
-        if candidate.is_file():
-            return candidate
+        try:
+            found = candidate.resolve()
+            if found.is_relative_to(root) and found.is_file():
+                return found
+        except (OSError, RuntimeError, ValueError):  # loops, NUL, over-long names
+            continue
     return None
 
 
@@ -97,29 +109,25 @@ def store(item: Item, path: Path, site: str) -> tuple[Photo, bool]:
     """
     prepared = prepare_image(path, path.name)
     meta = _image_meta(item)
+
+    def new_photo() -> Photo:
+        file_meta = prepared.metadata
+        if meta.get("credit"):
+            parts = parse_credit(meta["credit"])
+        else:
+            parts = (file_meta.photographer, file_meta.agency, file_meta.distributor)
+        return Photo(
+            caption=_plain(item.excerpt) or file_meta.caption,
+            alt_text=item.meta.get("_wp_attachment_image_alt", "")[:250]
+            or file_meta.alt_text,
+            copyright_holder=(meta.get("copyright") or file_meta.copyright_holder)[
+                :120
+            ],
+            credit=PhotoCredit.objects.for_parts(*parts),
+        )
+
     with transaction.atomic():
-        photo = Photo.objects.filter(sha256=prepared.sha256).first()
-        known = photo is not None
-        if not known:
-            file_meta = prepared.metadata
-            if meta.get("credit"):
-                parts = parse_credit(meta["credit"])
-            else:
-                parts = (
-                    file_meta.photographer,
-                    file_meta.agency,
-                    file_meta.distributor,
-                )
-            photo = Photo(
-                caption=_plain(item.excerpt) or file_meta.caption,
-                alt_text=item.meta.get("_wp_attachment_image_alt", "")[:250]
-                or file_meta.alt_text,
-                copyright_holder=(meta.get("copyright") or file_meta.copyright_holder)[
-                    :120
-                ],
-                credit=PhotoCredit.objects.for_parts(*parts),
-            )
-            save_photo(photo, prepared)
+        photo, known = store_picture_once(prepared, new_photo)
         WordPressItem.objects.create(
             site=site, wp_id=item.wp_id, kind=WordPressItem.Kind.ATTACHMENT, photo=photo
         )

@@ -1,17 +1,20 @@
 """Reading a WordPress eXtended RSS export into plain records.
 
 The file is read item by item (`iterparse`, through defusedxml, which refuses
-entity expansion tricks), so an export of any size takes little memory. WXR 1.0,
+entity expansion tricks). Its size, and the size of each post's text, may be
+capped: a post over the cap is read without its text and marked `oversized`. WXR 1.0,
 1.1 and 1.2 differ only in their namespace's version number, which is ignored.
 """
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from defusedxml.ElementTree import iterparse
+from django.template.defaultfilters import filesizeformat
 
 NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
@@ -22,6 +25,21 @@ _WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/[0-9.]+/(excerpt/)?
 
 class WxrError(Exception):
     """The file is not a WordPress export we can read."""
+
+
+class ExportTooLarge(WxrError):
+    def __init__(self, path, size: int, limit: int):
+        self.size, self.limit = size, limit
+        super().__init__(
+            f"{path} is {size_text(size)}, more than the {size_text(limit)} an "
+            "export may have here (NEWSROOM_WORDPRESS_MAX_EXPORT_BYTES). Export the "
+            "site in parts (in WordPress: Tools → Export, by category or by dates) "
+            "and import each."
+        )
+
+
+def size_text(size: int) -> str:
+    return filesizeformat(size).replace("\xa0", " ")
 
 
 @dataclass
@@ -50,6 +68,8 @@ class Item:
     terms: list[Term] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
+    # The size in bytes of a text left out for being over the cap; 0 if read.
+    oversized: int = 0
 
     @property
     def categories(self) -> list[Term]:
@@ -113,7 +133,7 @@ def _date(gmt: str, local: str, time_zone: str) -> datetime | None:
     return None
 
 
-def _item(element, time_zone: str) -> Item:
+def _item(element, time_zone: str, max_post_bytes: int | None) -> Item:
     children = _children(element)
     meta = {}
     for entry in children.get("wp:postmeta", []):
@@ -137,6 +157,13 @@ def _item(element, time_zone: str) -> Item:
         parent = int(_text(children, "wp:post_parent") or 0)
     except ValueError:
         parent = 0
+    content = _raw(children, "content:encoded")
+    excerpt = _raw(children, "excerpt:encoded")
+    oversized = 0
+    if max_post_bytes is not None and len(content) + len(excerpt) > max_post_bytes // 4:
+        size = len(content.encode()) + len(excerpt.encode())
+        if size > max_post_bytes:
+            content, excerpt, oversized = "", "", size
     return Item(
         wp_id=wp_id,
         post_type=_text(children, "wp:post_type"),
@@ -146,8 +173,8 @@ def _item(element, time_zone: str) -> Item:
         link=_text(children, "link"),
         guid=_text(children, "guid"),
         creator=_text(children, "dc:creator"),
-        content=_raw(children, "content:encoded"),
-        excerpt=_raw(children, "excerpt:encoded"),
+        content=content,
+        excerpt=excerpt,
         published=_date(
             _text(children, "wp:post_date_gmt"),
             _text(children, "wp:post_date"),
@@ -159,13 +186,31 @@ def _item(element, time_zone: str) -> Item:
         terms=terms,
         meta=meta,
         comments=len(children.get("wp:comment", [])),
+        oversized=oversized,
     )
 
 
-def read_export(path, time_zone: str = "UTC") -> Export:
-    """Every item and the site's authors, categories and tags."""
+def read_export(
+    path,
+    time_zone: str = "UTC",
+    *,
+    max_export_bytes: int | None = None,
+    max_post_bytes: int | None = None,
+) -> Export:
+    """Every item and the site's authors, categories and tags.
+
+    Raises ExportTooLarge, before reading, for a file over `max_export_bytes`;
+    a post whose text (body and excerpt) is over `max_post_bytes` is `oversized`.
+    """
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise WxrError(f"{path}: no such file") from None
+    if max_export_bytes is not None and size > max_export_bytes:
+        raise ExportTooLarge(path, size, max_export_bytes)
     export = Export()
     seen_rss = False
+    site_url = ""
     try:
         for event, element in iterparse(str(path), events=("start", "end")):
             name = _local(element.tag)
@@ -173,7 +218,7 @@ def read_export(path, time_zone: str = "UTC") -> Export:
                 seen_rss = seen_rss or name == "rss"
                 continue
             if name == "item":
-                export.items.append(_item(element, time_zone))
+                export.items.append(_item(element, time_zone, max_post_bytes))
                 element.clear()
             elif name == "wp:author":
                 children = _children(element)
@@ -192,16 +237,22 @@ def read_export(path, time_zone: str = "UTC") -> Export:
                 export.tags[slug] = html.unescape(_text(children, "wp:tag_name"))
             elif name == "title" and not export.title:
                 export.title = (element.text or "").strip()
-            elif name in {"wp:base_blog_url"}:
+            elif name == "wp:base_blog_url":
                 export.site = (element.text or "").strip().rstrip("/")
+            elif name == "wp:base_site_url":
+                site_url = (element.text or "").strip().rstrip("/")
     except FileNotFoundError:
         raise WxrError(f"{path}: no such file") from None
     except Exception as error:  # ParseError, DefusedXmlException, encoding errors
         if isinstance(error, WxrError):
             raise
         raise WxrError(f"{path} is not a readable WordPress export: {error}") from None
+    # The blog's address names the site; an export that gives only the
+    # WordPress installation's address (wp:base_site_url) is named by that.
+    export.site = export.site or site_url
     if not seen_rss or not export.site:
         raise WxrError(
-            f"{path} is not a WordPress export (no <rss> with wp:base_blog_url)."
+            f"{path} is not a WordPress export (no <rss> with wp:base_blog_url "
+            "or wp:base_site_url)."
         )
     return export
