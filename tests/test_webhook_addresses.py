@@ -247,7 +247,7 @@ def test_answers_kept_in_older_delivery_logs_are_removed(receiver):
     from django.apps import apps
 
     migration = import_module(
-        "articles.migrations.0017_webhook_delivery_logs_without_answers"
+        "articles.migrations.0019_webhook_delivery_logs_without_answers"
     )
     hook = Webhook.objects.create(name="Internal", url=receiver.url)
     delivery = deliveries.queue_test(hook)
