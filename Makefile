@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test chromium redis-server wrk lint format check reset-db lock bench
+.PHONY: install install-dev run serve test chromium redis-server wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -15,6 +15,14 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# Test and development tools (pytest, Playwright, ruff, …): never in a production
+# install, added by `make test`, `make lint` and `make lock`.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -67,14 +75,14 @@ redis-server:
 			echo "The Redis fault tests need redis-server: sudo apt-get install redis-server"; exit 1; \
 		fi; }
 
-test: install chromium redis-server
+test: install-dev chromium redis-server
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -85,11 +93,13 @@ check: install
 reset-db:
 	rm -f db.sqlite3
 
-# Recompile requirements.lock from pyproject.toml after changing dependencies.
-lock: install
-	$(VENV)/bin/pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
-		--no-emit-find-links --output-file requirements.lock pyproject.toml
+# Recompile both locks from pyproject.toml after changing dependencies: the
+# production one, then the development one (the extra `dev`) on top of its pins.
+LOCK_OPTS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --output-file requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --extra dev --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml
 
 # Measurements, not tests; each prints its figures and saves them in bench-results/.
 # photo_weight: bytes a phone downloads for article images versus the originals.
