@@ -30,15 +30,17 @@ run: install
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
 	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a task worker"
-	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
-# static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
-# HTTP on loopback, so no HTTPS redirect; the secret key is made once, kept in
-# .secret-key, unless DJANGO_SECRET_KEY is set; the allowed hosts are HOST and
-# localhost unless DJANGO_ALLOWED_HOSTS is set.
+# The production shape on this machine: DEBUG off, the Procfile's processes run
+# together by honcho (gunicorn per gunicorn.conf.py, and the task worker with the
+# scheduled sweep every minute), each started again if it dies, all stopped by
+# Ctrl-C; static files collected for WhiteNoise, SQLite unless DATABASE_URL is
+# set. Plain HTTP on loopback, so no HTTPS redirect; the secret key is made once,
+# kept in .secret-key, unless DJANGO_SECRET_KEY is set; the allowed hosts are HOST
+# and localhost unless DJANGO_ALLOWED_HOSTS is set.
 SECRET_KEY_FILE := .secret-key
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
@@ -51,9 +53,9 @@ serve: install
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off)"
-	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) \
-		$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off) and a task worker"
+	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		exec $(VENV)/bin/honcho start -f Procfile
 
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:

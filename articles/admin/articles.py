@@ -23,10 +23,11 @@ from articles.admin.article_form import (
 )
 from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
-from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
+from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
 from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
+from articles.photos.renditions import picture_sources
 from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
@@ -315,6 +316,8 @@ class ArticleAdmin(
         if not photo:
             return "—"
         notes = [licence_note(photo)]
+        if not photo.is_licence_expired() and not picture_sources(photo):
+            notes.append(NO_RENDITIONS)
         if not (article.hero_alt_text or photo.alt_text).strip():
             notes.append("No alt text yet: needed before publishing.")
         notes = [note for note in notes if note] or ["Ready to publish."]
