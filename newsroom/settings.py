@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.head.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaMiddleware",
     # Security: sets Content-Security-Policy on every response, cached ones too.
@@ -399,6 +400,8 @@ NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT"
 OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
 NEWSROOM_RECOVERY_CODE_COUNT = 10
 
+# Load balancers check health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -167,9 +167,8 @@ def test_a_sweep_withdraws_the_renditions_of_a_photo_whose_licence_ended(
 ):
     from django.core.files.storage import default_storage
 
-    from tests.factories import make_photo
-
     from articles.models import Photo
+    from tests.factories import make_photo
 
     today = timezone.localdate()
     ended, licensed = make_photo(), make_photo()
