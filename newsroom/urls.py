@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^api/", no_such_address),
     path("accounts/", include("articles.security.account_urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
     path(
         "sitemap.xml",

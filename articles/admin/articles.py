@@ -19,6 +19,7 @@ from articles.admin.article_form import (
     ArticleForm,
     BylineInline,
     RelatedLinkInline,
+    changed_fields,
     refusal,
 )
 from articles.admin.article_integrity import IntegrityAdmin
@@ -269,7 +270,9 @@ class ArticleAdmin(
     def construct_change_message(self, request, form, formsets, add=False):
         # The inlines were not saved by their formsets; the revision history and
         # the workflow history record what changed.
-        return [{"added": {}}] if add else [{"changed": {"fields": form.changed_data}}]
+        return (
+            [{"added": {}}] if add else [{"changed": {"fields": changed_fields(form)}}]
+        )
 
     def response_change(self, request, obj):
         if workflow.edits_are_pending(obj) or obj.is_live():
