@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect, sync_playwright
 
+from articles import workflow
 from articles.models import Article
 from tests.factories import (
     make_article,
+    make_author,
     make_credit,
     make_photo,
     make_section,
@@ -404,3 +406,52 @@ def test_batch_upload_sends_with_progress_and_lands_on_the_new_photos(page, tmp_
     )
     page.locator("#result_list").wait_for()
     assert page.locator("td.field-renditions_state").count() == 3
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, editor):
+    """At 390 pixels, as on a phone, every kind of public page fits the screen;
+    a long photo credit wraps within the text instead of widening the page."""
+    credit = make_credit(
+        photographer="Maximiliano Fernández-Castellanos",
+        agency="Agence France-Presse",
+    )
+    assert len(credit.line) >= 60
+    photo = make_photo(credit=credit, alt_text="A harbour", caption="A harbour.")
+    author = make_author(name="Wendy Writer", slug="wendy-writer")
+    article = make_article(
+        headline="Harbour cranes stand idle as the strike enters its third week",
+        hero_photo=photo,
+        tags=["Harbour"],
+        authors=[author],
+    )
+    workflow.add_correction(article, "The port is in Tianjin.", by=editor)
+    gone = make_article(headline="Withdrawn story", tags=["Harbour"])
+    gone.status = Article.Status.TAKEN_DOWN
+    gone.save(update_fields=["status"])
+    pages = [
+        "/",
+        article.section.get_absolute_url(),
+        article.get_absolute_url(),
+        "/tags/harbour/",
+        author.get_absolute_url(),
+        "/search/?q=harbour",
+        "/corrections/",
+        "/no-such-page/",
+        gone.get_absolute_url(),
+    ]
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    context.route("**/media/**", serve_media)
+    phone = context.new_page()
+    phone.set_default_timeout(30_000)
+    widths = {}
+    for path in pages:
+        phone.goto(path)
+        widths[path] = phone.evaluate("document.documentElement.scrollWidth")
+    phone.goto(article.get_absolute_url())
+    credit_box = phone.locator(".hero__credit").bounding_box()
+    text_box = phone.locator(".article__headline").bounding_box()
+    context.close()
+    assert widths == {path: 390 for path in pages}
+    assert credit_box["x"] + credit_box["width"] <= text_box["x"] + text_box["width"]
