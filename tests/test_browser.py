@@ -455,3 +455,36 @@ def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, editor
     context.close()
     assert widths == {path: 390 for path in pages}
     assert credit_box["x"] + credit_box["width"] <= text_box["x"] + text_box["width"]
+
+
+def test_a_story_without_a_picture_gets_a_text_layout_not_a_gap(browser, live_server):
+    section = make_section(name="Weather", slug="weather")
+    make_article(section=section, hero_photo=make_photo(alt_text="Rain"), tags=["Rain"])
+    text_only = make_article(
+        section=section,
+        headline="Storm warning lifted for the coast",
+        standfirst="Forecasters say the worst has passed.",
+        publish_at=timezone.now(),
+        tags=["Rain"],
+    )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.route("**/media/**", serve_media)
+    desktop = context.new_page()
+    desktop.set_default_timeout(30_000)
+    desktop.goto("/")
+    lead = desktop.locator(".card--lead")
+    lead_column = lead.bounding_box()["width"]
+    lead_text = lead.locator(".card__text").bounding_box()["width"]
+    lead_classes = lead.get_attribute("class")
+    lead_headline = lead.locator(".card__headline").inner_text()
+    desktop.goto("/weather/")
+    card = desktop.locator(".card", has_text=text_only.headline)
+    card_width = card.bounding_box()["width"]
+    card_text = card.locator(".card__text").bounding_box()["width"]
+    context.close()
+    assert lead_headline == text_only.headline
+    assert "card--text" in lead_classes
+    assert lead_text == lead_column  # the text fills the lead column
+    assert card_text == card_width  # no empty photo column beside the text
