@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_rq",
     "ninja",
     "articles",
+    # The demo content and synthetic archive (load_demo, seed_archive).
+    "demo",
     # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
     "csp",
     "axes",

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.demo.interchange_archive import write_archive
 from articles.models import Article, Photo
+from demo.interchange_archive import write_archive
 from newsroom.storage_url import IMMUTABLE, storages_from_url
 from tests.factories import make_article, photo_bytes, upload
 
