@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run serve test chromium redis-server wrk lint format check reset-db lock bench
+.PHONY: install install-dev run serve static test chromium redis-server wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -52,10 +52,20 @@ serve: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
-	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(MAKE) --no-print-directory static
 	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off) and a task worker"
 	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 		exec $(VENV)/bin/honcho start -f Procfile
+
+# Static files are collected (hashed, compressed) again only when they changed.
+STATIC_ROOT := $(or $(DJANGO_STATIC_ROOT),staticfiles)
+$(STATIC_ROOT)/staticfiles.json: $(VENV)/.installed $(shell find articles/static -type f)
+	@test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	touch $@
+
+static: $(STATIC_ROOT)/staticfiles.json
 
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:
