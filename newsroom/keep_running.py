@@ -39,7 +39,7 @@ def main(command: list[str]) -> int:
         child = subprocess.Popen(command, start_new_session=True)
         code = child.wait()
         if stopping:
-            return code
+            return 0  # stopped when asked
         if time.monotonic() - started > QUICK_DEATH_SECONDS:
             wait = 1.0
         print(
@@ -52,7 +52,7 @@ def main(command: list[str]) -> int:
         while not stopping and time.monotonic() < deadline:
             time.sleep(0.1)
         if stopping:
-            return code
+            return 0
         wait = min(wait * 2, LONGEST_WAIT_SECONDS)
 
 

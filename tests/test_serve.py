@@ -294,3 +294,45 @@ def test_make_serve_publishes_a_scheduled_story_with_its_picture_at_its_minute(
         raise
     finally:
         site.stop()
+
+
+def test_a_process_that_dies_is_started_again_and_stops_with_its_runner(tmp_path):
+    starts = tmp_path / "starts"
+    # Dies at its first start, keeps running at its second.
+    dies_once = (
+        "import os, sys, time, pathlib\n"
+        f"starts = pathlib.Path({str(starts)!r})\n"
+        "count = len(starts.read_text().split()) if starts.exists() else 0\n"
+        "starts.write_text(starts.read_text() + f' {os.getpid()}' if count else "
+        "str(os.getpid()))\n"
+        "sys.exit(3) if count == 0 else time.sleep(120)\n"
+    )
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsroom.keep_running",
+            sys.executable,
+            "-c",
+            dies_once,
+        ],
+        cwd=settings.BASE_DIR,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(
+            lambda: starts.exists() and len(starts.read_text().split()) == 2,
+            30,
+            "the second start",
+            every=0.1,
+        )
+        second = int(starts.read_text().split()[1])
+        runner.send_signal(signal.SIGTERM)
+        assert runner.wait(10) == 0
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert "exited with status 3; starting it again in 1 s" in runner.stderr.read()
+    with pytest.raises(ProcessLookupError):
+        os.kill(second, 0)  # stopped with its runner
