@@ -408,7 +408,7 @@ def test_batch_upload_sends_with_progress_and_lands_on_the_new_photos(page, tmp_
     assert page.locator("td.field-renditions_state").count() == 3
 
 
-def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, editor):
+def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server):
     """At 390 pixels, as on a phone, every kind of public page fits the screen;
     a long photo credit wraps within the text instead of widening the page."""
     credit = make_credit(
@@ -424,7 +424,8 @@ def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, editor
         tags=["Harbour"],
         authors=[author],
     )
-    workflow.add_correction(article, "The port is in Tianjin.", by=editor)
+    desk = make_user("desk", is_staff=True, is_superuser=True)
+    workflow.add_correction(article, "The port is in Tianjin.", by=desk)
     gone = make_article(headline="Withdrawn story", tags=["Harbour"])
     gone.status = Article.Status.TAKEN_DOWN
     gone.save(update_fields=["status"])
@@ -488,3 +489,22 @@ def test_a_story_without_a_picture_gets_a_text_layout_not_a_gap(browser, live_se
     assert "card--text" in lead_classes
     assert lead_text == lead_column  # the text fills the lead column
     assert card_text == card_width  # no empty photo column beside the text
+
+
+@pytest.mark.parametrize("path", ["/feeds/", "/feeds/atom/"])
+def test_a_feed_opened_in_a_browser_says_what_it_is_and_lists_its_stories(
+    browser, live_server, path
+):
+    article = make_article(headline="Ferries resume after the storm", tags=["Sea"])
+    # A context of its own: Chromium adds a banner of its own, with inline
+    # styles, to every page made by XSLT; the site's CSP refuses those.
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    response = page.goto(path)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator("h1")).to_have_text("Newsroom: latest")
+    expect(page.locator("main")).to_contain_text("This is a news feed.")
+    link = page.get_by_role("link", name=article.headline)
+    href = link.get_attribute("href")
+    context.close()
+    assert href.endswith(article.get_absolute_url())
