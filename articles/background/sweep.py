@@ -4,7 +4,8 @@ Every `every` seconds, on the boundary (so at the top of each minute by
 default), the worker runs the sweep that cron would run: scheduled articles
 whose time came are recorded as published, embargoes that ended are recorded,
 photo licences that ended have their renditions withdrawn, and the heartbeat
-that the desk and `/healthz` read is left. The sweep is safe to run from
+that the desk and `/healthz` read is left; then webhook deliveries that are due
+(retries) are sent, as `deliver_webhooks` would. Both are safe to run from
 several workers at once, so every worker keeps its own timer.
 """
 
@@ -51,6 +52,12 @@ class SweepTimer(threading.Thread):
                 self.report(
                     f"Renditions withdrawn: {run.licences_ended} photo licences ended"
                 )
+        try:
+            from articles.webhooks.delivery import send_due
+
+            send_due()
+        except Exception as error:  # retried at the next minute
+            self.report(f"Webhook deliveries failed: {type(error).__name__}: {error}")
         finally:
             connections.close_all()  # this thread's own connections
 
