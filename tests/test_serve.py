@@ -29,7 +29,11 @@ ADMIN = ("desk-admin", "a long and unguessable desk password")
 
 
 def free_port() -> int:
-    for port in range(18900, 19000):
+    # From the top of the tests' range: the other servers take it from the bottom.
+    for port in reversed(range(18900, 19000)):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                continue  # something listens there (servers may share ports)
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
