@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make serve` sets DJANGO_DEBUG=false for the parts that serve.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run serve test chromium redis-server wrk lint format check reset-db lock bench
+.PHONY: install install-dev run serve static test chromium redis-server wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -20,21 +20,31 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
+# Test and development tools (pytest, Playwright, ruff, …): never in a production
+# install, added by `make test`, `make lint` and `make lock`.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
 	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a task worker"
-	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production shape on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
-# static files collected for WhiteNoise, SQLite unless DATABASE_URL is set. Plain
-# HTTP on loopback, so no HTTPS redirect; the secret key is made once, kept in
-# .secret-key, unless DJANGO_SECRET_KEY is set; the allowed hosts are HOST and
-# localhost unless DJANGO_ALLOWED_HOSTS is set.
+# The production shape on this machine: DEBUG off, the Procfile's processes run
+# together by honcho (gunicorn per gunicorn.conf.py, and the task worker with the
+# scheduled sweep every minute), each started again if it dies, all stopped by
+# Ctrl-C; static files collected for WhiteNoise, SQLite unless DATABASE_URL is
+# set. Plain HTTP on loopback, so no HTTPS redirect; the secret key is made once,
+# kept in .secret-key, unless DJANGO_SECRET_KEY is set; the allowed hosts are HOST
+# and localhost unless DJANGO_ALLOWED_HOSTS is set.
 SECRET_KEY_FILE := .secret-key
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
@@ -46,10 +56,20 @@ serve: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py regenerate_renditions
 	$(PY) manage.py create_admin
+	@$(MAKE) --no-print-directory static
+	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off) and a task worker"
+	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		exec $(VENV)/bin/honcho start -f Procfile
+
+# Static files are collected (hashed, compressed) again only when they changed.
+STATIC_ROOT := $(or $(DJANGO_STATIC_ROOT),staticfiles)
+$(STATIC_ROOT)/staticfiles.json: $(VENV)/.installed $(shell find articles/static -type f)
+	@test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn (DEBUG off)"
-	$(SERVE_ENV) NEWSROOM_BIND=$(HOST):$(PORT) \
-		$(VENV)/bin/gunicorn -c gunicorn.conf.py newsroom.wsgi
+	touch $@
+
+static: $(STATIC_ROOT)/staticfiles.json
 
 # The browser tests drive Debian's Chromium; installed here when missing (as root).
 chromium:
@@ -71,14 +91,14 @@ redis-server:
 			echo "The Redis fault tests need redis-server: sudo apt-get install redis-server"; exit 1; \
 		fi; }
 
-test: install chromium redis-server
+test: install-dev chromium redis-server
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -89,11 +109,13 @@ check: install
 reset-db:
 	rm -f db.sqlite3
 
-# Recompile requirements.lock from pyproject.toml after changing dependencies.
-lock: install
-	$(VENV)/bin/pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
-		--no-emit-find-links --output-file requirements.lock pyproject.toml
+# Recompile both locks from pyproject.toml after changing dependencies: the
+# production one, then the development one (the extra `dev`) on top of its pins.
+LOCK_OPTS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --output-file requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --extra dev --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml
 
 # Measurements, not tests; each prints its figures and saves them in bench-results/.
 # photo_weight: bytes a phone downloads for article images versus the originals.

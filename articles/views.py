@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -263,6 +264,13 @@ def _page_number(value) -> int:
         return max(1, min(int(value or 1), 10_000))
     except (TypeError, ValueError):
         return 1
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site, whatever the page links."""
+    response = HttpResponseRedirect(static("articles/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
 
 
 def robots_txt(request):

@@ -31,7 +31,7 @@ from PIL import Image  # noqa: E402
 from articles.photos.renditions import render  # noqa: E402
 from articles.photos.validation import prepare_image  # noqa: E402
 
-DEMO = ROOT / "articles" / "demo" / "photos"
+DEMO = ROOT / "demo" / "photos"
 META = {
     "artist": "Feng Fei",
     "credit": "Photo: Feng Fei / Imaginechina via AFP",

@@ -79,9 +79,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from tqdm import tqdm
 
-    from articles.demo.archive import seed_archive
     from articles.models import Article
     from articles.related import related_articles
+    from demo.archive import seed_archive
     from tests.factories import make_user
 
     setup_test_environment()

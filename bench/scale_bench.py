@@ -86,10 +86,10 @@ def run_worker() -> None:
 def bench_import(sizes: list[int], pictures: int) -> list[str]:
     from django.core.management import call_command
 
-    from articles.demo.interchange_archive import archive_picture, write_archive
     from articles.models import Photo
     from articles.photos.storage import save_photo
     from articles.photos.validation import prepare_image
+    from demo.interchange_archive import archive_picture, write_archive
 
     rows = []
     for size in sizes:
@@ -141,8 +141,8 @@ def bench_pages(size: int, tags: int, samples: int) -> list[str]:
     from tqdm import tqdm
 
     from articles.cache.generation import bump
-    from articles.demo.archive import COMMON_TOPICS, WORDS, seed_archive
     from articles.models import Article, Author, Section
+    from demo.archive import COMMON_TOPICS, WORDS, seed_archive
 
     with tqdm(total=size, unit="article", desc=f"seeding {size}") as bar:
         seed_archive(size, tags, progress=bar.update)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_rq",
     "ninja",
     "articles",
+    # The demo content and synthetic archive (load_demo, seed_archive).
+    "demo",
     # Security (see SECURITY.md): CSP header, login lock-outs, two-factor.
     "csp",
     "axes",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.head.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaMiddleware",
     # Security: sets Content-Security-Policy on every response, cached ones too.
@@ -417,6 +420,8 @@ OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 NEWSROOM_RECOVERY_CODE_COUNT = 10
 
+# Load balancers check health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from articles.demo.interchange_archive import write_archive
 from articles.models import Article, Photo
+from demo.interchange_archive import write_archive
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect, sync_playwright
 
+from articles import workflow
 from articles.models import Article
 from tests.factories import (
     make_article,
+    make_author,
     make_credit,
     make_photo,
     make_section,
@@ -404,3 +406,105 @@ def test_batch_upload_sends_with_progress_and_lands_on_the_new_photos(page, tmp_
     )
     page.locator("#result_list").wait_for()
     assert page.locator("td.field-renditions_state").count() == 3
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server):
+    """At 390 pixels, as on a phone, every kind of public page fits the screen;
+    a long photo credit wraps within the text instead of widening the page."""
+    credit = make_credit(
+        photographer="Maximiliano Fernández-Castellanos",
+        agency="Agence France-Presse",
+    )
+    assert len(credit.line) >= 60
+    photo = make_photo(credit=credit, alt_text="A harbour", caption="A harbour.")
+    author = make_author(name="Wendy Writer", slug="wendy-writer")
+    article = make_article(
+        headline="Harbour cranes stand idle as the strike enters its third week",
+        hero_photo=photo,
+        tags=["Harbour"],
+        authors=[author],
+    )
+    desk = make_user("desk", is_staff=True, is_superuser=True)
+    workflow.add_correction(article, "The port is in Tianjin.", by=desk)
+    gone = make_article(headline="Withdrawn story", tags=["Harbour"])
+    gone.status = Article.Status.TAKEN_DOWN
+    gone.save(update_fields=["status"])
+    pages = [
+        "/",
+        article.section.get_absolute_url(),
+        article.get_absolute_url(),
+        "/tags/harbour/",
+        author.get_absolute_url(),
+        "/search/?q=harbour",
+        "/corrections/",
+        "/no-such-page/",
+        gone.get_absolute_url(),
+    ]
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    context.route("**/media/**", serve_media)
+    phone = context.new_page()
+    phone.set_default_timeout(30_000)
+    widths = {}
+    for path in pages:
+        phone.goto(path)
+        widths[path] = phone.evaluate("document.documentElement.scrollWidth")
+    phone.goto(article.get_absolute_url())
+    credit_box = phone.locator(".hero__credit").bounding_box()
+    text_box = phone.locator(".article__headline").bounding_box()
+    context.close()
+    assert widths == {path: 390 for path in pages}
+    assert credit_box["x"] + credit_box["width"] <= text_box["x"] + text_box["width"]
+
+
+def test_a_story_without_a_picture_gets_a_text_layout_not_a_gap(browser, live_server):
+    section = make_section(name="Weather", slug="weather")
+    make_article(section=section, hero_photo=make_photo(alt_text="Rain"), tags=["Rain"])
+    text_only = make_article(
+        section=section,
+        headline="Storm warning lifted for the coast",
+        standfirst="Forecasters say the worst has passed.",
+        publish_at=timezone.now(),
+        tags=["Rain"],
+    )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.route("**/media/**", serve_media)
+    desktop = context.new_page()
+    desktop.set_default_timeout(30_000)
+    desktop.goto("/")
+    lead = desktop.locator(".card--lead")
+    lead_column = lead.bounding_box()["width"]
+    lead_text = lead.locator(".card__text").bounding_box()["width"]
+    lead_classes = lead.get_attribute("class")
+    lead_headline = lead.locator(".card__headline").inner_text()
+    desktop.goto("/weather/")
+    card = desktop.locator(".card", has_text=text_only.headline)
+    card_width = card.bounding_box()["width"]
+    card_text = card.locator(".card__text").bounding_box()["width"]
+    context.close()
+    assert lead_headline == text_only.headline
+    assert "card--text" in lead_classes
+    assert lead_text == lead_column  # the text fills the lead column
+    assert card_text == card_width  # no empty photo column beside the text
+
+
+@pytest.mark.parametrize("path", ["/feeds/", "/feeds/atom/"])
+def test_a_feed_opened_in_a_browser_says_what_it_is_and_lists_its_stories(
+    browser, live_server, path
+):
+    article = make_article(headline="Ferries resume after the storm", tags=["Sea"])
+    # A context of its own: Chromium adds a banner of its own, with inline
+    # styles, to every page made by XSLT; the site's CSP refuses those.
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    response = page.goto(path)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator("h1")).to_have_text("Newsroom: latest")
+    expect(page.locator("main")).to_contain_text("This is a news feed.")
+    link = page.get_by_role("link", name=article.headline)
+    href = link.get_attribute("href")
+    context.close()
+    assert href.endswith(article.get_absolute_url())

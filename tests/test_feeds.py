@@ -23,7 +23,8 @@ def test_latest_feed_lists_live_articles_newest_first(client):
     make_article(headline="Tomorrow's story", publish_at=now + timedelta(days=1))
     response = client.get("/feeds/")
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/rss+xml")
+    # Plain XML, so that a browser applies the feed's stylesheet.
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
     xml = response.content.decode()
     assert xml.index("Newer story") < xml.index("Older story")
     assert "Draft story" not in xml and "Tomorrow" not in xml

@@ -14,6 +14,7 @@ from articles.photos.renditions import renditions_are_current
 from tests.factories import (
     make_article,
     make_credit,
+    make_photo,
     make_rendered_photo,
     photo_bytes,
     upload,
@@ -400,3 +401,33 @@ def test_alt_text_can_be_filled_in_from_the_photo_list(admin_client):
         "A crane at dusk",
         "A ship in dock",
     ]
+
+
+def test_an_uploaded_photo_has_its_renditions_when_the_page_answers(
+    admin_client, task_queue
+):
+    # With a worker queue (as in production), not tasks run at once.
+    response = admin_client.post(
+        ADD_URL, photo_form(upload(photo_bytes(1600, 900)), agency="AFP"), follow=True
+    )
+    photo = Photo.objects.get()
+    assert renditions_are_current(photo)
+    assert "No renditions" not in response.content.decode()
+    assert '<img src="/media/renditions/' in response.content.decode()
+
+
+def test_the_article_form_says_what_the_photo_page_says_of_a_photo_without_renditions(
+    admin_client,
+):
+    photo = make_photo(renditions=False, alt_text="A street")
+    article = make_article(hero_photo=photo, status=Article.Status.DRAFT)
+    photo_page = admin_client.get(
+        reverse("admin:articles_photo_change", args=[photo.pk])
+    ).content.decode()
+    form = admin_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    said = "No renditions: readers do not see this photo."
+    assert said in photo_page
+    assert said in form
+    assert "Ready to publish." not in form

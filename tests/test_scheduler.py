@@ -158,3 +158,34 @@ def test_a_failing_run_says_why_in_the_heartbeat(client, monkeypatch):
         scheduler.run_scheduled()
     assert SchedulerHeartbeat.objects.get().error == "RuntimeError: disk full"
     assert client.get(reverse("healthz")).json()["scheduler"]["last_run_failed"]
+
+
+def test_a_sweep_withdraws_the_renditions_of_a_photo_whose_licence_ended(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.storage import default_storage
+
+    from articles.models import Photo
+    from tests.factories import make_photo
+
+    today = timezone.localdate()
+    ended, licensed = make_photo(), make_photo()
+    # The licence ran out after the renditions were made.
+    Photo.objects.filter(pk=ended.pk).update(licence_expires_on=today - timedelta(1))
+    Photo.objects.filter(pk=licensed.pk).update(licence_expires_on=today)
+    files = [entry["name"] for entry in ended.renditions["jpeg"]]
+    assert all(default_storage.exists(name) for name in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = scheduler.run_scheduled()
+    ended.refresh_from_db()
+    licensed.refresh_from_db()
+    assert run.licences_ended == 1
+    assert ended.renditions == {}
+    assert not any(default_storage.exists(name) for name in files)
+    assert licensed.renditions
+    # At midnight the day's licence ends too, without waiting for a nightly run.
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert scheduler.run_scheduled().licences_ended == 1
+    licensed.refresh_from_db()
+    assert licensed.renditions == {}

@@ -12,7 +12,13 @@ from PIL import Image
 
 from articles import workflow
 from articles.background.queue import RETRY_DELAYS
-from articles.models import Article, ArticleEvent, Photo, PhotoCredit
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Photo,
+    PhotoCredit,
+    SchedulerHeartbeat,
+)
 from articles.photos.storage import save_photo
 from articles.photos.validation import prepare_image
 from articles.tasks import enqueue, make_renditions
@@ -198,6 +204,8 @@ def test_scheduling_puts_the_sweep_on_the_queue_for_the_publish_time(
     assert article.status == Article.Status.PUBLISHED
     published = article.events.get(action=ArticleEvent.Action.PUBLISH)
     assert published.comment == "Published at its scheduled time."
+    # The queued sweep leaves the heartbeat the desk and /healthz read.
+    assert SchedulerHeartbeat.objects.get().finished_at > at
 
 
 def test_a_credit_correction_remakes_every_photo_in_the_background(task_queue, client):

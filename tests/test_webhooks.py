@@ -289,3 +289,22 @@ def all_kinds():
     from articles.models import WebhookEvent
 
     return [kind.value for kind in WebhookEvent]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_minute_timer_sends_what_is_due_without_cron(receiver):
+    import threading
+
+    from articles.background.sweep import SweepTimer
+    from articles.models import SchedulerHeartbeat
+
+    hook = Webhook.objects.create(name="Partner", url=receiver.url)
+    deliveries.queue_test(hook)
+    said = []
+    # The timer's own thread, with its own database connection, as in the worker.
+    sweep = threading.Thread(target=SweepTimer(report=said.append).sweep)
+    sweep.start()
+    sweep.join(60)
+    assert [event["type"] for event in receiver.events()] == ["webhook.test"]
+    assert SchedulerHeartbeat.objects.get().finished_at is not None
+    assert said == []  # nothing failed

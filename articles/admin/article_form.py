@@ -154,6 +154,30 @@ def initial_from(content: ArticleContent) -> dict:
     }
 
 
+def changed_fields(form: "ArticleForm") -> list[str]:
+    """The content fields the person changed: tags compared as names whatever
+    their order or case, and the slug left out when it only followed the
+    headline (as it does until the article is first published)."""
+    initial, cleaned = form.initial, form.cleaned_data
+
+    def comparable(name, value):
+        if name == "tags":
+            return sorted(getattr(tag, "name", tag).lower() for tag in value or [])
+        return getattr(value, "pk", value) if value not in (None, "") else None
+
+    changed = [
+        name
+        for name in CONTENT_FIELDS
+        if name in cleaned
+        and comparable(name, initial.get(name)) != comparable(name, cleaned[name])
+    ]
+    follows = slugify(cleaned.get("headline", ""))[:200] == cleaned.get("slug")
+    followed = slugify(initial.get("headline") or "")[:200] == initial.get("slug")
+    if "slug" in changed and "headline" in changed and follows and followed:
+        changed.remove("slug")
+    return changed
+
+
 def refusal(error: PermissionDenied | ValidationError) -> str:
     """The message to show for a refused action."""
     if isinstance(error, ValidationError):

@@ -131,10 +131,10 @@ class WorkflowAdmin:
             workflow.unpublish(article, by=user, comment=comment, version=version)
             return f"{headline} is unpublished; readers no longer see it."
         if action == Action.PUBLISH_CHANGES:
-            workflow.publish_changes(
+            article = workflow.publish_changes(
                 article, by=user, version=version, note=request.POST.get("note", "")
             )
-            return f"The changes to {headline} are published."
+            return f"The changes to “{article.headline}” are published."
         if action == Action.DISCARD_CHANGES:
             workflow.discard_changes(article, by=user, version=version)
             return f"The pending changes to {headline} were discarded."

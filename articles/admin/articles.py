@@ -19,15 +19,17 @@ from articles.admin.article_form import (
     ArticleForm,
     BylineInline,
     RelatedLinkInline,
+    changed_fields,
     refusal,
 )
 from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
-from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
+from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import RevisionsAdmin
 from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
+from articles.photos.renditions import picture_sources
 from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
@@ -271,7 +273,9 @@ class ArticleAdmin(
     def construct_change_message(self, request, form, formsets, add=False):
         # The inlines were not saved by their formsets; the revision history and
         # the workflow history record what changed.
-        return [{"added": {}}] if add else [{"changed": {"fields": form.changed_data}}]
+        return (
+            [{"added": {}}] if add else [{"changed": {"fields": changed_fields(form)}}]
+        )
 
     def response_change(self, request, obj):
         if workflow.edits_are_pending(obj) or obj.is_live():
@@ -318,6 +322,8 @@ class ArticleAdmin(
         if not photo:
             return "—"
         notes = [licence_note(photo)]
+        if not photo.is_licence_expired() and not picture_sources(photo):
+            notes.append(NO_RENDITIONS)
         if not (article.hero_alt_text or photo.alt_text).strip():
             notes.append("No alt text yet: needed before publishing.")
         notes = [note for note in notes if note] or ["Ready to publish."]

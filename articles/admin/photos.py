@@ -44,6 +44,9 @@ LIVE_PHOTO_IS_EDITORS = (
     "it: ask an editor, or upload another picture for your story."
 )
 
+# Said alike on the photo page and the article form.
+NO_RENDITIONS = "No renditions: readers do not see this photo."
+
 
 def describe_use(use) -> str:
     """“Headline” (hero photo, Published, live), linked to the article."""
@@ -167,7 +170,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The list's alt text column saves through a plain form without a picture.
-        save_photo(obj, getattr(form, "prepared", None))
+        # A new picture gets its renditions before the page answers.
+        prepared = getattr(form, "prepared", None)
+        save_photo(obj, prepared, renditions_now=prepared is not None)
         prefilled = getattr(form, "prefilled", [])
         if prefilled:
             self.message_user(
@@ -328,9 +333,7 @@ class PhotoAdmin(admin.ModelAdmin):
         )
         sources = picture_sources(photo)
         if not sources:
-            return format_html(
-                "No renditions: readers do not see this photo. {}", original
-            )
+            return format_html("{} {}", NO_RENDITIONS, original)
         return format_html(
             '<img src="{}" alt="" style="max-width:480px;height:auto"><br>{}',
             sources["src"],

@@ -8,7 +8,7 @@ Every 4xx answer is `{"error": {"code": ..., "message": ..., "fields": {...}}}`:
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
@@ -128,3 +128,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, 404, str(exc) or "Not found.")
+
+
+def no_such_address(request):
+    """Any other address under /api/: the API's 404, in its one shape."""
+    return JsonResponse(
+        error_body(
+            404, f"No API endpoint at {request.path}; see /api/v1/ for what there is."
+        ),
+        status=404,
+    )

@@ -6,6 +6,7 @@ Each entry also carries one author element per byline, the full body
 """
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.xmlutils import SimplerXMLGenerator
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -37,7 +38,14 @@ def _media(handler, media: dict | None) -> None:
     handler.endElement("media:content")
 
 
+# Served as plain XML: feed readers read it all the same, and a browser then
+# applies the feed's stylesheet (feed.xsl) instead of showing the raw markup.
+XML = "application/xml; charset=utf-8"
+
+
 class NewsRssFeed(Rss201rev2Feed):
+    content_type = XML
+
     def rss_attributes(self):
         return {
             **super().rss_attributes(),
@@ -59,6 +67,19 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
+    content_type = XML
+
+    def write(self, outfile, encoding):
+        # Atom1Feed.write leaves out the stylesheets that RSS writes.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Enclosure
+from django.utils.feedgenerator import Enclosure, Stylesheet
 from django.utils.html import escape
 from taggit.models import Tag
 
@@ -46,6 +47,10 @@ class ArticleFeed(Feed):
         feed = copy.copy(self)
         feed.request = request
         return Feed.__call__(feed, request, *args, **kwargs)
+
+    def stylesheets(self, obj=None):
+        # Someone who opens a feed in a browser reads what it is, not raw XML.
+        return [Stylesheet(static("articles/feed.xsl"), mimetype="text/xsl")]
 
     def title(self, obj=None):
         return f"{settings.NEWSROOM_SITE_NAME}: latest"

@@ -15,6 +15,7 @@ from articles.photos.renditions import (
     delete_files,
     rendition_names,
     renditions_are_current,
+    update_renditions,
 )
 from articles.photos.validation import PreparedImage
 from articles.signals import announce_content_changed
@@ -40,14 +41,21 @@ def attach_image(photo: Photo, prepared: PreparedImage) -> str:
     return photo.image.name
 
 
-def save_photo(photo: Photo, prepared: PreparedImage | None = None) -> None:
+def save_photo(
+    photo: Photo, prepared: PreparedImage | None = None, *, renditions_now=False
+) -> None:
     """Save `photo` (with a new picture when `prepared` is given), all or
     nothing: on any failure no new file is left behind. Its renditions are made
-    by a background task; until they are ready pages show the stored file."""
-    save_photos([(photo, prepared)])
+    by a background task, or before this returns with `renditions_now` (an
+    upload from the admin: readers never meet the photo without them); until
+    new ones are ready pages show the previous renditions, or leave the photo
+    out."""
+    save_photos([(photo, prepared)], renditions_now=renditions_now)
 
 
-def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
+def save_photos(
+    batch: list[tuple[Photo, PreparedImage | None]], *, renditions_now=False
+) -> None:
     """Save several photos as `save_photo` does, all or none of them.
 
     Raises DuplicatePicture when another upload of the same picture got into
@@ -70,7 +78,9 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                     if taken is None:
                         raise
                     raise DuplicatePicture(taken) from None
-                if not renditions_are_current(photo):
+                if renditions_now:
+                    written += update_renditions(photo)
+                elif not renditions_are_current(photo):
                     renditions_later([photo])
             announce_content_changed(Photo)
     except BaseException:

@@ -2,6 +2,7 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 register = template.Library()
 
@@ -36,3 +37,17 @@ def article_date_hierarchy(cl):
             for year in range(first.year, last.year + 1)
         ],
     }
+
+
+@register.filter
+def full_stop(text) -> str:
+    """The text as a sentence: a full stop added unless it ends in one already
+    (or in ! ? …), so "counsel." never becomes "counsel.."."""
+    text = str(text or "").rstrip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
+@register.filter
+def body_text(html) -> str:
+    """A body's words without its markup, paragraphs kept apart by a space."""
+    return " ".join(strip_tags(str(html or "").replace("<", " <")).split())

@@ -2,7 +2,9 @@
 
 Each run publishes the scheduled articles whose time has come and records the
 embargoes that have passed, all in the order they fell due, one event each, so
-a run after missed ones catches up in time order. Each run leaves a heartbeat
+a run after missed ones catches up in time order; it also withdraws the
+renditions of photos whose licence has ended, from the first minute of the day
+after their last licensed day. Each run leaves a heartbeat
 (`SchedulerHeartbeat`) that the desk and `/healthz` read; a run that fails says
 why there.
 """
@@ -12,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, SchedulerHeartbeat
+from articles.models import Article, Photo, SchedulerHeartbeat
 from articles.workflow.embargo import embargoes_ending, end_embargo
 from articles.workflow.transitions import due_for_publication, publish_one
 
@@ -27,6 +30,7 @@ class Run:
     published: list[Article] = field(default_factory=list)
     held: list[Article] = field(default_factory=list)
     embargoes_ended: list[Article] = field(default_factory=list)
+    licences_ended: int = 0
 
 
 def run_scheduled(now: datetime | None = None) -> Run:
@@ -47,6 +51,7 @@ def run_scheduled(now: datetime | None = None) -> Run:
                 run.published.append(article)
             else:
                 run.held.append(article)
+        run.licences_ended = withdraw_ended_licences(now)
     except Exception as error:
         _beat(error=f"{type(error).__name__}: {error}")
         raise
@@ -58,6 +63,27 @@ def run_scheduled(now: datetime | None = None) -> Run:
         error="",
     )
     return run
+
+
+def withdraw_ended_licences(now: datetime) -> int:
+    """Withdraw the renditions of photos whose licence ended (pages stop showing
+    them by themselves; this deletes the files that still served them)."""
+    from articles.photos.renditions import withdraw_renditions
+    from articles.signals import announce_content_changed
+
+    withdrawn = 0
+    ended = Photo.objects.licence_expired(timezone.localdate(now)).exclude(
+        renditions={}
+    )
+    for pk in ended.values_list("pk", flat=True):
+        with transaction.atomic():
+            photo = Photo.objects.select_for_update().filter(pk=pk).first()
+            if photo is None or not photo.renditions:
+                continue
+            withdraw_renditions(photo)
+            announce_content_changed(Photo)
+            withdrawn += 1
+    return withdrawn
 
 
 def _due(now: datetime) -> list:

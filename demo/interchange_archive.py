@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from articles.demo.archive import COMMON_TOPICS, SECTIONS
+from demo.archive import COMMON_TOPICS, SECTIONS
 
 WORDS = (
     "city council budget river port factory school hospital market railway "

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.demo.archive import seed_archive
+from demo.archive import seed_archive
 
 
 class Command(BaseCommand):

@@ -2,11 +2,11 @@
 
 Run from the repository root:
 
-    python3 articles/demo/make_photos.py
+    python3 demo/make_photos.py
 
 Draws one abstract "editorial illustration" per demo article (gradient sky,
 simple geometric skylines, charts, ships, chips, factories...) and saves it as
-a 1600x900 JPEG in articles/demo/photos/. No text is drawn. Only Pillow is
+a 1600x900 JPEG in demo/photos/. No text is drawn. Only Pillow is
 needed. Every random choice comes from a generator seeded with the photo's
 name, so running the script again gives byte-identical files (for the same
 Pillow version). It is long because each picture is drawn by hand, one function

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from articles.interchange import import_articles
 from articles.models import Article
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "articles.json"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "articles.json"
 
 
 class Command(BaseCommand):
