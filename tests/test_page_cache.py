@@ -170,7 +170,7 @@ def test_restored_revision_shows_once_published(client, editor, committed):
     assert "Wrong headline" in cached_page(client, url)
     original = _revision_with(article, "Original headline")
     with committed():
-        workflow.restore(article, original, by=editor)
+        workflow.restore(article, original, by=editor, version=article.version)
         workflow.publish_changes(article, by=editor)
     assert "Original headline" in fresh_page(client, url).content.decode()
 

@@ -143,7 +143,7 @@ def test_restoring_a_revision_of_a_live_article_keeps_its_tags_and_bylines(edito
     workflow.publish_changes(article, by=editor)
     first = Version.objects.get_for_object(article).order_by("pk").first()
     assert first is not None
-    workflow.restore(article, first, by=editor)
+    workflow.restore(article, first, by=editor, version=article.version)
     pending = workflow.proposed_content(article)
     assert pending.tags == ["AI", "China"] and pending.authors == [author.pk]
     workflow.publish_changes(article, by=editor)

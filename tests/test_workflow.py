@@ -271,7 +271,7 @@ def test_restoring_a_revision_brings_content_back_without_touching_status(
     client.force_login(editor)
     url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
     assert "First headline" in client.get(url).content.decode()
-    response = client.post(url, follow=True)
+    response = client.post(url, {"version": article.version}, follow=True)
     assert "The revision was restored." in messages_of(response)
     article.refresh_from_db()
     assert article.headline == "First headline"
@@ -279,6 +279,60 @@ def test_restoring_a_revision_brings_content_back_without_touching_status(
     assert article.status == Status.DRAFT
     assert article.events.get().action == "restore"
     assert reversion.models.Version.objects.get_for_object(article).count() == 3
+
+
+def test_restoring_a_revision_onto_a_scheduled_article_passes_its_checklist(editor):
+    content = workflow.ArticleContent(
+        headline="Port opens",
+        slug="port-opens",
+        standfirst="The port opens.",
+        section=make_section().pk,
+    )
+    article = workflow.create(content, by=editor)
+    untagged = reversion.models.Version.objects.get_for_object(article).get()
+    content = workflow.proposed_content(article)
+    content.tags = ["Ports"]
+    workflow.edit(article, content, by=editor, version=article.version)
+    workflow.submit(article, by=editor)
+    workflow.schedule(article, by=editor, at=timezone.now() + timedelta(hours=2))
+    # The same content, saved as an edit, is refused...
+    with pytest.raises(workflow.InvalidTransition, match="at least 1") as edited:
+        workflow.edit(
+            article,
+            workflow.content_of_revision(untagged),
+            by=editor,
+            version=article.version,
+        )
+    # ...and so is restoring it, with the checklist's words.
+    with pytest.raises(workflow.InvalidTransition) as restored:
+        workflow.restore(article, untagged, by=editor, version=article.version)
+    assert restored.value.messages == edited.value.messages
+    article.refresh_from_db()
+    assert [t.name for t in article.tags.all()] == ["Ports"]
+    assert article.status == Status.SCHEDULED
+
+
+def test_restoring_over_changes_saved_meanwhile_is_a_conflict(client, editor):
+    other = make_role_user("Editor", "other-editor")
+    content = workflow.ArticleContent(
+        headline="First", slug="first", section=make_section().pk
+    )
+    article = workflow.create(content, by=editor)
+    first = reversion.models.Version.objects.get_for_object(article).get()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    seen = article.version
+    assert f'name="version" value="{seen}"' in client.get(url).content.decode()
+    content = workflow.proposed_content(article)
+    content.headline = "Second, by another editor"
+    workflow.edit(article, content, by=other, version=seen)
+    with pytest.raises(workflow.EditConflict):
+        workflow.restore(article, first, by=editor, version=seen)
+    response = client.post(url, {"version": seen}, follow=True)
+    assert any("Someone else saved" in m for m in messages_of(response))
+    article.refresh_from_db()
+    assert article.headline == "Second, by another editor"
+    assert not article.events.filter(action="restore").exists()
 
 
 def test_editor_compares_two_revisions(client, editor):

@@ -211,24 +211,29 @@ def discard_changes(article: Article, *, by: User, version: int | None = None) -
         recording.event(locked, Action.DISCARD_CHANGES, recording.actor_of(by))
 
 
-def restore(article: Article, version: Version, *, by: User) -> Article:
+def restore(
+    article: Article, revision: Version, *, by: User, version: int | None
+) -> Article:
     """Bring back an earlier revision's content as a new revision.
 
-    A live article gets it as pending changes, so readers see it only once an
-    editor publishes it; any other article is changed at once. The workflow
-    state (status and dates) is never restored.
+    Restoring is an edit: `version` is the article's version when the editor
+    chose the revision (a restore over changes saved since is refused with
+    `EditConflict`), and a scheduled article takes it only if it passes the
+    publishing checklist. A live article gets it as pending changes, so readers
+    see it only once an editor publishes it; any other article is changed at
+    once. The workflow state (status and dates) is never restored.
     """
     require(is_editor(by), "Only editors can restore revisions.")
     if (
-        version.object_id != str(article.pk)
-        or version.content_type.model_class() != Article
+        revision.object_id != str(article.pk)
+        or revision.content_type.model_class() != Article
     ):
         raise InvalidTransition("That revision belongs to another article.")
-    content = content_of_revision(version).normalised()
-    when = timezone.localtime(version.revision.date_created)
+    content = content_of_revision(revision).normalised()
+    when = timezone.localtime(revision.revision.date_created)
     comment = f"Restored the revision of {when:%b} {when.day}, {when:%Y %H:%M}"
     with transaction.atomic():
-        locked = recording.lock(article)
+        locked = check_edit(article, content, by=by, version=version)
         actor = recording.actor_of(by)
         if edits_are_pending(locked):
             _propose(locked, content, actor)
