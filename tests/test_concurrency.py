@@ -5,22 +5,25 @@ IMMEDIATE transactions do. Each race ends with one winner, a clear refusal for
 the other, and nothing lost.
 """
 
+import json
 import threading
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from taggit.models import Tag
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, PendingChange
-from tests.factories import make_article, make_author, make_user
+from tests.factories import make_article, make_author, make_section, make_user
 
 Status = Article.Status
 Action = ArticleEvent.Action
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EDITOR_RIGHTS = [
+    "add_article",
     "view_article",
     "change_article",
     "publish_article",
@@ -150,3 +153,75 @@ def test_a_save_racing_a_publish_ends_with_one_winner(editors):
         assert article.status == Status.IN_REVIEW
         assert article.headline == "Edited meanwhile"
     assert "Someone else saved this article" in refusal.messages[0]
+
+
+def api_client_for(user):
+    """A client of the write API with its own token, for one thread."""
+    from django.test import Client
+
+    from articles.models import ApiToken
+
+    token = ApiToken.issue(user, name="Race")[1]
+
+    def post(path, data):
+        return Client().post(
+            f"/api/v1{path}",
+            data=json.dumps(data),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    return post
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_drafts_created_at_once_with_one_headline_each_get_a_slug(editors, attempt):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in (*editors, *editors)]
+    body = {"headline": "Port strike ends", "section": section.slug}
+    outcomes = race(*(lambda post=post: post("/drafts", body) for post in posts))
+    assert crashes(outcomes) == []
+    assert [o.status_code for o in outcomes] == [201] * len(posts)
+    assert sorted(o.json()["slug"] for o in outcomes) == [
+        "port-strike-ends",
+        "port-strike-ends-2",
+        "port-strike-ends-3",
+        "port-strike-ends-4",
+    ]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_drafts_bringing_one_new_tag_at_once_share_it(editors, attempt):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in (*editors, *editors)]
+    outcomes = race(
+        *(
+            lambda n=n, post=post: post(
+                "/drafts",
+                {
+                    "headline": f"Strike, part {n}",
+                    "section": section.slug,
+                    "tags": ["Dock strike", f"Part {n}"],
+                },
+            )
+            for n, post in enumerate(posts)
+        )
+    )
+    assert crashes(outcomes) == []
+    assert [o.status_code for o in outcomes] == [201] * len(posts)
+    [tag] = Tag.objects.filter(name="Dock strike")
+    assert Article.objects.filter(tags=tag).count() == len(posts)
+
+
+def test_a_slug_sent_by_two_clients_at_once_goes_to_one_and_the_other_hears_409(
+    editors,
+):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in editors]
+    body = {"headline": "Budget", "slug": "budget", "section": section.slug}
+    outcomes = race(*(lambda post=post: post("/drafts", body) for post in posts))
+    assert crashes(outcomes) == []
+    assert sorted(o.status_code for o in outcomes) == [201, 409]
+    [refused] = [o for o in outcomes if o.status_code == 409]
+    assert refused.json()["error"]["code"] == "slug_taken"
+    assert Article.objects.filter(slug="budget").count() == 1

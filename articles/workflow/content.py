@@ -15,6 +15,7 @@ from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
@@ -265,7 +266,23 @@ def _tag_rows(names: list[str]) -> list[Tag]:
     """The tags of normalised content (spelt as stored, see `_unique_tags`), new
     ones created: one query, where taggit would look each name up on its own."""
     found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    return [found.get(name) or Tag.objects.create(name=name) for name in names]
+    return [found.get(name) or _created_tag(name) for name in names]
+
+
+def _created_tag(name: str) -> Tag:
+    """A new tag, or the one another save created with this name at the same
+    moment (the database's unique index tells; a check first could not)."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Tag.objects.create(name=name)
+        except IntegrityError:
+            # Another transaction committed the name (or, rarely, its slug)
+            # first: use its tag, or try again for a slug of our own.
+            existing = Tag.objects.filter(name=name).first()
+            if existing is not None:
+                return existing
+    raise ValidationError(f"The tag “{name}” could not be created: try saving again.")
 
 
 def _unique_tags(names: list[str]) -> list[str]:
