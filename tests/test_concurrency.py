@@ -12,11 +12,19 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models.signals import pre_delete
+from django.urls import reverse
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, ArticleEvent, PendingChange
-from tests.factories import make_article, make_author, make_section, make_user
+from articles.models import Article, ArticleEvent, PendingChange, Photo
+from tests.factories import (
+    make_article,
+    make_author,
+    make_photo,
+    make_section,
+    make_user,
+)
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -225,3 +233,53 @@ def test_a_slug_sent_by_two_clients_at_once_goes_to_one_and_the_other_hears_409(
     [refused] = [o for o in outcomes if o.status_code == 409]
     assert refused.json()["error"]["code"] == "slug_taken"
     assert Article.objects.filter(slug="budget").count() == 1
+
+
+def test_a_photo_deleted_while_a_story_places_it_never_leaves_the_story_without_it(
+    client, editors
+):
+    photo = make_photo()
+    article = make_article(headline="Harbour", status=Status.DRAFT, publish_at=None)
+    opened = article.version
+    saved = []
+
+    def place_photo():
+        content = workflow.proposed_content(article)
+        content.hero_photo = photo.pk
+        try:
+            saved.append(workflow.edit(article, content, by=editors[0], version=opened))
+        except ValidationError as refusal:
+            saved.append(refusal)
+        finally:
+            connection.close()
+
+    def save_meanwhile(sender, instance, **kwargs):
+        # The deletion has read the photo's uses and is about to delete it: a
+        # save on another connection places the photo now.
+        pre_delete.disconnect(save_meanwhile, sender=Photo)
+        saving.start()
+        saving.join(timeout=3)
+
+    saving = threading.Thread(target=place_photo)
+    pre_delete.connect(save_meanwhile, sender=Photo)
+    admin = make_user("boss", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    try:
+        response = client.post(
+            reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"}
+        )
+    finally:
+        pre_delete.disconnect(save_meanwhile, sender=Photo)
+        saving.join()
+    assert response.status_code == 302
+    [outcome] = saved
+    article.refresh_from_db()
+    if isinstance(outcome, ValidationError):
+        # Deleted first: the save is refused and says why.
+        assert "no longer in the photo library" in outcome.messages[0]
+        assert not Photo.objects.filter(pk=photo.pk).exists()
+        assert article.hero_photo_id is None and article.version == opened
+    else:
+        # Saved first: the photo stays, with its story.
+        assert Photo.objects.filter(pk=photo.pk).exists()
+        assert article.hero_photo_id == photo.pk

@@ -15,6 +15,7 @@ and the publishing rules, and records an event, a revision and a new version.
 - `embargo`: embargo times, and their end; `takedown`: taking down, reinstating.
 - `scheduler`: the scheduled sweep in time order, and its heartbeat.
 - `curation`: pinning and excluding related stories.
+- `photos`: deleting photos no story uses.
 - `importing`: articles from an interchange file.
 """
 
@@ -60,6 +61,7 @@ from articles.workflow.permissions import (
     is_author_of,
     is_editor,
 )
+from articles.workflow.photos import PhotoInUse, delete_photos
 from articles.workflow.rules import (
     InvalidTransition,
     RuleResult,
@@ -87,6 +89,7 @@ __all__ = [
     "EmbargoNotConfirmed",
     "Imported",
     "InvalidTransition",
+    "PhotoInUse",
     "RuleResult",
     "SlugTaken",
     "add_correction",
@@ -103,6 +106,7 @@ __all__ = [
     "content_of_revision",
     "create",
     "curate",
+    "delete_photos",
     "discard_changes",
     "edit",
     "edit_fields",
