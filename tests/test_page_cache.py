@@ -25,7 +25,6 @@ from articles.cache.middleware import RENDER_WAIT_SECONDS, page_key
 from articles.models import Article
 from articles.photos.storage import save_photo
 from articles.preview import share_url
-from articles.tags import merge_tags
 from tests.factories import (
     make_article,
     make_author,
@@ -247,8 +246,10 @@ def test_tag_merge_shows_the_kept_tag_and_redirects_the_old_page(client, committ
     assert ">AI</a>" in cached_page(client, article.get_absolute_url())
     cached_page(client, "/tags/ai/")
     with committed():
-        merge_tags(
-            Tag.objects.all(), into=Tag.objects.get(name="Artificial intelligence")
+        workflow.merge_tags(
+            Tag.objects.all(),
+            into=Tag.objects.get(name="Artificial intelligence"),
+            by=make_user(is_superuser=True),
         )
     page = fresh_page(client, article.get_absolute_url()).content.decode()
     assert ">Artificial intelligence</a>" in page and ">AI</a>" not in page

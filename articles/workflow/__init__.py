@@ -16,6 +16,7 @@ and the publishing rules, and records an event, a revision and a new version.
 - `scheduler`: the scheduled sweep in time order, and its heartbeat.
 - `curation`: pinning and excluding related stories.
 - `photos`: deleting photos no story uses.
+- `tags`: merging and renaming tags, a change of every story carrying them.
 - `importing`: articles from an interchange file.
 """
 
@@ -70,6 +71,7 @@ from articles.workflow.rules import (
     require_publishable,
 )
 from articles.workflow.scheduler import run_scheduled
+from articles.workflow.tags import MergeResult, merge_tags, rename_tag
 from articles.workflow.takedown import reinstate, take_down
 from articles.workflow.transitions import (
     publish,
@@ -89,6 +91,7 @@ __all__ = [
     "EmbargoNotConfirmed",
     "Imported",
     "InvalidTransition",
+    "MergeResult",
     "PhotoInUse",
     "RuleResult",
     "SlugTaken",
@@ -119,6 +122,7 @@ __all__ = [
     "is_editor",
     "override_rule",
     "may_curate",
+    "merge_tags",
     "preview",
     "proposed_content",
     "publish",
@@ -126,6 +130,7 @@ __all__ = [
     "publish_due",
     "publish_problems",
     "reinstate",
+    "rename_tag",
     "require_publishable",
     "restore",
     "return_to_writer",
