@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -93,6 +94,14 @@ class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
     def public_page(self, tag):
         url = reverse("articles:tag", args=[tag.slug])
         return format_html('<a href="{}">{}</a>', url, url)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.InvalidTransition as refusal:
+            # Another rename took the name after this form was checked.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -266,12 +266,18 @@ def _tag_rows(names: list[str]) -> list[Tag]:
     """The tags of normalised content (spelt as stored, see `_unique_tags`), new
     ones created: one query, where taggit would look each name up on its own."""
     found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    if missing := [name for name in names if name not in found]:
+        # A tag another save creates with the same name at the same moment is
+        # the one used: the insert skips a name the unique index already holds
+        # (waiting for the other save to commit), and the read finds it.
+        Tag.objects.bulk_create([_new_tag(n) for n in missing], ignore_conflicts=True)
+        found |= {tag.name: tag for tag in Tag.objects.filter(name__in=missing)}
     return [found.get(name) or _created_tag(name) for name in names]
 
 
 def _created_tag(name: str) -> Tag:
-    """A new tag, or the one another save created with this name at the same
-    moment (the database's unique index tells; a check first could not)."""
+    """A new tag whose slug another tag has: taggit's own save finds it a free
+    one; a save creating it at the same moment makes us use theirs."""
     for _attempt in range(3):
         try:
             with transaction.atomic():
