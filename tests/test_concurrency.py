@@ -283,3 +283,36 @@ def test_a_photo_deleted_while_a_story_places_it_never_leaves_the_story_without_
         # Saved first: the photo stays, with its story.
         assert Photo.objects.filter(pk=photo.pk).exists()
         assert article.hero_photo_id == photo.pk
+
+
+def test_two_admin_saves_taking_one_slug_at_once_save_one_and_refuse_the_other():
+    from django.test import Client
+
+    section = make_section()
+    admin = make_user("boss", is_staff=True, is_superuser=True)
+    form = {
+        "headline": "Budget day",
+        "slug": "budget-day",
+        "section": section.pk,
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "hero_photo": "",
+        "seo_title": "",
+        "seo_description": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+    }
+
+    def save():
+        client = Client()
+        client.force_login(admin)
+        return client.post(reverse("admin:articles_article_add"), form)
+
+    outcomes = race(save, save)
+    assert crashes(outcomes) == []
+    assert sorted(o.status_code for o in outcomes) == [200, 302]
+    [refused] = [o for o in outcomes if o.status_code == 200]
+    assert "Article with this Slug already exists." in refused.content.decode()
+    assert Article.objects.filter(slug="budget-day").count() == 1

@@ -137,7 +137,12 @@ class ArticleContent:
         article.section_id = self.section
         article.hero_photo_id = self.hero_photo
         try:
-            article.full_clean(exclude=["created_by", "edited_by"])
+            # The slug's uniqueness is the workflow's to check, under its lock,
+            # and the database's unique index, which also sees saves that have
+            # not committed yet (`editing.refusing_taken_slug`).
+            article.full_clean(
+                exclude=["created_by", "edited_by"], validate_unique=False
+            )
         except ValidationError as error:
             raise ValidationError(_field_messages(error)) from None
         article.save()
