@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.api.pagination import encode
 from articles.models import Article
 from tests.factories import (
+    change_form_data,
     make_article,
     make_author,
     make_credit,
@@ -203,6 +206,32 @@ def test_photos_placed_in_live_bodies_are_readable_and_listed_with_them(client):
     assert [p["id"] for p in detail["body_photos"]] == [inline.pk]
     assert client.get(f"/api/v1/photos/{inline.pk}").status_code == 200
     assert client.get(f"/api/v1/photos/{hidden.pk}").status_code == 404
+
+
+def test_a_photo_placed_in_a_body_saved_through_the_admin_is_readable(
+    client, admin_client, admin_user
+):
+    photo = make_rendered_photo(
+        caption="Robots at work", credit=make_credit(agency="AFP")
+    )
+    article = make_article(
+        status=Article.Status.IN_REVIEW, publish_at=None, tags=["AI"]
+    )
+    # The body editor places a photo as a bare figure; the sanitiser stores it
+    # with this use's caption and alt text.
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        change_form_data(
+            article, body=f'<p>Text.</p><figure data-photo="{photo.pk}"></figure>'
+        ),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert 'data-caption="Robots at work"' in article.body
+    workflow.publish(article, by=admin_user)
+    answer = client.get(f"/api/v1/photos/{photo.pk}")
+    assert answer.status_code == 200
+    assert answer.json()["credit"]["agency"] == "AFP"
 
 
 def test_embargoed_and_taken_down_articles_are_absent(client):

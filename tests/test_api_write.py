@@ -95,7 +95,10 @@ def test_writer_creates_updates_and_submits_a_draft(as_writer, writer, section):
     event = ArticleEvent.objects.get(article=article, action="submit")
     assert event.actor == writer and event.comment == "Ready"
     # Submitted: the writer may no longer change it, as in the admin.
-    refused = as_writer.patch(f"/drafts/{draft['id']}", {"headline": "Changed"})
+    refused = as_writer.patch(
+        f"/drafts/{draft['id']}",
+        {"headline": "Changed", "version": submitted.json()["version"]},
+    )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "forbidden"
 
@@ -119,14 +122,20 @@ def test_only_editors_publish_and_the_publish_rules_apply(
     assert Article.objects.get(pk=article_id).status == Status.IN_REVIEW
 
     uncredited = make_photo(credit=None)
-    as_editor.patch(f"/drafts/{article_id}", {"hero_photo": uncredited.pk})
+    version = Article.objects.get(pk=article_id).version
+    as_editor.patch(
+        f"/drafts/{article_id}", {"hero_photo": uncredited.pk, "version": version}
+    )
     blocked = as_editor.post(f"/drafts/{article_id}/publish")
     assert blocked.status_code == 409
     assert "no credit" in blocked.json()["error"]["message"]
     assert not Article.objects.live().filter(pk=article_id).exists()
 
     credited = make_photo(credit=make_credit(agency="AFP"))
-    as_editor.patch(f"/drafts/{article_id}", {"hero_photo": credited.pk})
+    version = Article.objects.get(pk=article_id).version
+    as_editor.patch(
+        f"/drafts/{article_id}", {"hero_photo": credited.pk, "version": version}
+    )
     published = as_editor.post(f"/drafts/{article_id}/publish")
     assert published.status_code == 200
     assert published.json()["status"] == "published"
@@ -136,7 +145,10 @@ def test_only_editors_publish_and_the_publish_rules_apply(
 
 def test_editing_a_live_article_waits_for_publish_changes(as_editor, client):
     article = make_article(headline="Old headline", slug="story", tags=["ports"])
-    edited = as_editor.patch(f"/drafts/{article.pk}", {"headline": "New headline"})
+    edited = as_editor.patch(
+        f"/drafts/{article.pk}",
+        {"headline": "New headline", "version": article.version},
+    )
     assert edited.json()["has_pending_changes"] is True
     assert edited.json()["headline"] == "New headline"
     page = client.get("/api/v1/articles/story").json()
@@ -187,9 +199,9 @@ def test_writers_cannot_see_or_touch_each_others_drafts(client, as_writer, secti
     )
     article_id = theirs.json()["id"]
     assert as_writer.get(f"/drafts/{article_id}").status_code == 404
-    assert as_writer.patch(f"/drafts/{article_id}", {"headline": "x"}).status_code == (
-        404
-    )
+    assert as_writer.patch(
+        f"/drafts/{article_id}", {"headline": "x", "version": 1}
+    ).status_code == (404)
     assert Article.objects.get(pk=article_id).headline == "Theirs"
 
 
@@ -296,8 +308,54 @@ def test_tokens_are_stored_hashed_issued_and_revoked_in_the_admin(client, writer
 
 def test_slug_change_of_a_live_article_keeps_its_old_address(as_editor):
     article = make_article(slug="old-slug", authors=[make_author()], tags=["x"])
-    as_editor.patch(f"/drafts/{article.pk}", {"slug": "new-slug"})
+    as_editor.patch(
+        f"/drafts/{article.pk}", {"slug": "new-slug", "version": article.version}
+    )
     as_editor.post(f"/drafts/{article.pk}/publish-changes")
     article.refresh_from_db()
     assert article.slug == "new-slug"
     assert ArticleRedirect.objects.filter(article=article).exists()
+
+
+def test_an_update_without_the_version_read_is_refused(as_editor, section):
+    draft = as_editor.post("/drafts", {"headline": "Race", "section": "markets"}).json()
+    refused = as_editor.patch(f"/drafts/{draft['id']}", {"standfirst": "Blind"})
+    assert refused.status_code == 422
+    assert "version" in refused.json()["error"]["fields"]
+    assert Article.objects.get(pk=draft["id"]).standfirst == ""
+
+
+def test_moves_made_on_an_old_version_are_conflicts(as_writer, as_editor, section):
+    draft = as_writer.post(
+        "/drafts",
+        {
+            "headline": "Chips",
+            "section": "markets",
+            "standfirst": "Chip makers expand.",
+            "tags": ["chips"],
+        },
+    ).json()
+    path = f"/drafts/{draft['id']}"
+    seen = draft["version"]
+    changed = as_writer.patch(path, {"standfirst": "Fab opens.", "version": seen})
+    stale = as_writer.post(f"{path}/submit", {"version": seen})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "edit_conflict"
+    current = changed.json()["version"]
+    submitted = as_writer.post(f"{path}/submit", {"version": current})
+    assert submitted.status_code == 200
+    # An editor who read the submitted story publishes only what they read.
+    read = as_editor.get(path).json()
+    as_editor.patch(path, {"headline": "Chips, again", "version": read["version"]})
+    for move, extra in [
+        ("publish", {}),
+        ("schedule", {"at": (timezone.now() + timedelta(hours=1)).isoformat()}),
+    ]:
+        refused = as_editor.post(
+            f"{path}/{move}", {"version": read["version"], **extra}
+        )
+        assert refused.status_code == 409, move
+        assert refused.json()["error"]["code"] == "edit_conflict"
+    assert Article.objects.get(pk=draft["id"]).status == Status.IN_REVIEW
+    latest = as_editor.get(path).json()["version"]
+    assert as_editor.post(f"{path}/publish", {"version": latest}).status_code == 200

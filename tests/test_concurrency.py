@@ -5,22 +5,33 @@ IMMEDIATE transactions do. Each race ends with one winner, a clear refusal for
 the other, and nothing lost.
 """
 
+import json
 import threading
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models.signals import pre_delete
+from django.urls import reverse
+from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, ArticleEvent, PendingChange
-from tests.factories import make_article, make_author, make_user
+from articles.models import Article, ArticleEvent, PendingChange, Photo
+from tests.factories import (
+    make_article,
+    make_author,
+    make_photo,
+    make_section,
+    make_user,
+)
 
 Status = Article.Status
 Action = ArticleEvent.Action
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EDITOR_RIGHTS = [
+    "add_article",
     "view_article",
     "change_article",
     "publish_article",
@@ -150,3 +161,158 @@ def test_a_save_racing_a_publish_ends_with_one_winner(editors):
         assert article.status == Status.IN_REVIEW
         assert article.headline == "Edited meanwhile"
     assert "Someone else saved this article" in refusal.messages[0]
+
+
+def api_client_for(user):
+    """A client of the write API with its own token, for one thread."""
+    from django.test import Client
+
+    from articles.models import ApiToken
+
+    token = ApiToken.issue(user, name="Race")[1]
+
+    def post(path, data):
+        return Client().post(
+            f"/api/v1{path}",
+            data=json.dumps(data),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    return post
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_drafts_created_at_once_with_one_headline_each_get_a_slug(editors, attempt):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in (*editors, *editors)]
+    body = {"headline": "Port strike ends", "section": section.slug}
+    outcomes = race(*(lambda post=post: post("/drafts", body) for post in posts))
+    assert crashes(outcomes) == []
+    assert [o.status_code for o in outcomes] == [201] * len(posts)
+    assert sorted(o.json()["slug"] for o in outcomes) == [
+        "port-strike-ends",
+        "port-strike-ends-2",
+        "port-strike-ends-3",
+        "port-strike-ends-4",
+    ]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_drafts_bringing_one_new_tag_at_once_share_it(editors, attempt):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in (*editors, *editors)]
+    outcomes = race(
+        *(
+            lambda n=n, post=post: post(
+                "/drafts",
+                {
+                    "headline": f"Strike, part {n}",
+                    "section": section.slug,
+                    "tags": ["Dock strike", f"Part {n}"],
+                },
+            )
+            for n, post in enumerate(posts)
+        )
+    )
+    assert crashes(outcomes) == []
+    assert [o.status_code for o in outcomes] == [201] * len(posts)
+    [tag] = Tag.objects.filter(name="Dock strike")
+    assert Article.objects.filter(tags=tag).count() == len(posts)
+
+
+def test_a_slug_sent_by_two_clients_at_once_goes_to_one_and_the_other_hears_409(
+    editors,
+):
+    section = make_section(slug="markets")
+    posts = [api_client_for(editor) for editor in editors]
+    body = {"headline": "Budget", "slug": "budget", "section": section.slug}
+    outcomes = race(*(lambda post=post: post("/drafts", body) for post in posts))
+    assert crashes(outcomes) == []
+    assert sorted(o.status_code for o in outcomes) == [201, 409]
+    [refused] = [o for o in outcomes if o.status_code == 409]
+    assert refused.json()["error"]["code"] == "slug_taken"
+    assert Article.objects.filter(slug="budget").count() == 1
+
+
+def test_a_photo_deleted_while_a_story_places_it_never_leaves_the_story_without_it(
+    client, editors
+):
+    photo = make_photo()
+    article = make_article(headline="Harbour", status=Status.DRAFT, publish_at=None)
+    opened = article.version
+    saved = []
+
+    def place_photo():
+        content = workflow.proposed_content(article)
+        content.hero_photo = photo.pk
+        try:
+            saved.append(workflow.edit(article, content, by=editors[0], version=opened))
+        except ValidationError as refusal:
+            saved.append(refusal)
+        finally:
+            connection.close()
+
+    def save_meanwhile(sender, instance, **kwargs):
+        # The deletion has read the photo's uses and is about to delete it: a
+        # save on another connection places the photo now.
+        pre_delete.disconnect(save_meanwhile, sender=Photo)
+        saving.start()
+        saving.join(timeout=3)
+
+    saving = threading.Thread(target=place_photo)
+    pre_delete.connect(save_meanwhile, sender=Photo)
+    admin = make_user("boss", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    try:
+        response = client.post(
+            reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"}
+        )
+    finally:
+        pre_delete.disconnect(save_meanwhile, sender=Photo)
+        saving.join()
+    assert response.status_code == 302
+    [outcome] = saved
+    article.refresh_from_db()
+    if isinstance(outcome, ValidationError):
+        # Deleted first: the save is refused and says why.
+        assert "no longer in the photo library" in outcome.messages[0]
+        assert not Photo.objects.filter(pk=photo.pk).exists()
+        assert article.hero_photo_id is None and article.version == opened
+    else:
+        # Saved first: the photo stays, with its story.
+        assert Photo.objects.filter(pk=photo.pk).exists()
+        assert article.hero_photo_id == photo.pk
+
+
+def test_two_admin_saves_taking_one_slug_at_once_save_one_and_refuse_the_other():
+    from django.test import Client
+
+    section = make_section()
+    admin = make_user("boss", is_staff=True, is_superuser=True)
+    form = {
+        "headline": "Budget day",
+        "slug": "budget-day",
+        "section": section.pk,
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "hero_photo": "",
+        "seo_title": "",
+        "seo_description": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+    }
+
+    def save():
+        client = Client()
+        client.force_login(admin)
+        return client.post(reverse("admin:articles_article_add"), form)
+
+    outcomes = race(save, save)
+    assert crashes(outcomes) == []
+    assert sorted(o.status_code for o in outcomes) == [200, 302]
+    [refused] = [o for o in outcomes if o.status_code == 200]
+    assert "Article with this Slug already exists." in refused.content.decode()
+    assert Article.objects.filter(slug="budget-day").count() == 1

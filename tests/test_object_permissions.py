@@ -101,7 +101,7 @@ def test_restore_post(client, people, draft, role):
     first = Version.objects.get_for_object(draft).order_by("pk").first()
     as_role(client, people, role)
     url = reverse("admin:articles_article_revision", args=[draft.pk, first.pk])
-    response = client.post(url)
+    response = client.post(url, {"version": draft.version})
     assert response.status_code in {302, 403}
     restored = Article.objects.get(pk=draft.pk).standfirst != "A second revision."
     assert restored is (role == "editor")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 from tests.factories import make_article, make_author, make_role_user
 from tests.test_workflow import change_form_data
@@ -112,14 +113,12 @@ def try_unpublish(client, writer):
 
 def try_restore_revision(client, writer):
     article = article_by(writer, Status.DRAFT)
-    with reversion.create_revision():
-        article.save()
     first = reversion.models.Version.objects.get_for_object(article).get()
-    with reversion.create_revision():
-        article.headline = "Later headline"
-        article.save()
+    content = workflow.proposed_content(article)
+    content.headline = "Later headline"
+    workflow.edit(article, content, by=writer, version=article.version)
     url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
-    client.post(url)
+    client.post(url, {"version": article.version})
     return Article.objects.get(pk=article.pk).headline == "Matrix story"
 
 

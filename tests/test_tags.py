@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from reversion.models import Version
 from taggit.models import Tag
 
 from articles.models import Article, RelatedIndexEntry, TagRedirect
@@ -204,3 +205,56 @@ def test_merged_tag_keeps_its_feed_subscribers_and_pending_changes(
     workflow.publish_changes(live, by=editor)
     assert tag_names(live) == ["Trade", "artificial intelligence"]
     assert not Tag.objects.filter(name="AI").exists()
+
+
+def test_a_form_opened_before_a_merge_is_refused_and_the_merge_is_recorded(
+    admin_client, editor, settings, django_capture_on_commit_callbacks
+):
+    from articles.models import ArticleEvent, Webhook
+    from tests.factories import change_form_data
+    from tests.receiver import Receiver
+
+    settings.NEWSROOM_WEBHOOKS_IN_BACKGROUND = False
+    live = make_article(headline="Robots", tags=["AI", "China"])
+    draft = make_article(status=Article.Status.DRAFT, publish_at=None, tags=["AI"])
+    form = change_form_data(draft, headline="Robots, the draft")
+    ai, survivor = Tag.objects.get(name="AI"), Tag.objects.create(name="Robotics")
+    with Receiver() as receiver:
+        Webhook.objects.create(name="All", url=receiver.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            merge(admin_client, [ai, survivor], survivor)
+        [event] = receiver.events()
+    # The live story's subscribers hear of its new tags.
+    assert event["type"] == "article.updated"
+    tags = event["data"]["article"]["tags"]
+    assert [t["name"] for t in tags] == ["China", "Robotics"]
+    for article in (live, draft):
+        merged = ArticleEvent.objects.get(article=article, action="retag")
+        assert merged.comment == "Tags merged: “AI” into “Robotics”"
+        assert Version.objects.get_for_object(article).first().revision.comment == (
+            merged.comment
+        )
+    # The form opened before the merge cannot bring the merged tag back.
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[draft.pk]), form, follow=True
+    )
+    assert "Someone else saved this article" in response.content.decode()
+    assert tag_names(draft) == ["Robotics"]
+    assert not Tag.objects.filter(name="AI").exists()
+
+
+def test_a_renamed_tag_is_found_by_its_new_name_only(client, admin_client):
+    article = make_article(headline="Rice harvest", tags=["Hunan"])
+    tag = Tag.objects.get()
+    admin_client.post(
+        reverse("admin:taggit_tag_change", args=[tag.pk]),
+        {"name": "Xiang", "slug": "xiang"},
+    )
+
+    def found(words):
+        return [a.pk for a in client.get("/search/", {"q": words}).context["articles"]]
+
+    assert found("Xiang") == [article.pk]
+    assert found("Hunan") == []
+    renamed = article.events.get(action="retag")
+    assert renamed.comment == "Tag renamed: “Hunan” to “Xiang”"

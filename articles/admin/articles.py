@@ -246,6 +246,14 @@ class ArticleAdmin(
 
     # Saving: the workflow writes, the admin only reports ----------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.SlugTaken:
+            # Another article took the slug after this form was checked (nothing
+            # was saved). Checked again, the form says so and keeps what was typed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         """Nothing is written here: `save_related` hands the form and its inlines
         to the workflow together."""

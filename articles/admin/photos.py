@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -15,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from articles import workflow
 from articles.admin.photo_filters import (  # noqa: F401 (the article list's too)
     AltTextFilter,
     HeroPhotoLicenceFilter,
@@ -137,6 +139,30 @@ class PhotoAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_change(request.user, obj))
+
+    def delete_model(self, request, obj):
+        workflow.delete_photos([obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        workflow.delete_photos(queryset, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except workflow.PhotoInUse as refusal:
+            # A story placed the photo after the page was shown: the page,
+            # shown again, names it.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(self, request, queryset):
+        try:
+            # Deleting the selection is all or nothing, its log entries too.
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except workflow.PhotoInUse as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_deleted_objects(self, objs, request):
         """A photo that any story uses is not deleted: the page names them."""

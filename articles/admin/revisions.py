@@ -42,8 +42,14 @@ class RevisionsAdmin:
         if not workflow.can_view(request.user, article):
             raise PermissionDenied
         if request.method == "POST":
+            seen = request.POST.get("version", "")
             try:
-                workflow.restore(article, version, by=request.user)
+                if not seen.isdigit():
+                    raise ValidationError(
+                        "This page did not say which version of the article you "
+                        "saw: reload it and restore again."
+                    )
+                workflow.restore(article, version, by=request.user, version=int(seen))
             except (PermissionDenied, ValidationError) as error:
                 self.message_user(request, refusal(error), messages.ERROR)
             else:

@@ -3,24 +3,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from articles import workflow
 from articles.admin.announcing import AnnouncesContentChanges
 from articles.admin.autocomplete import SafeAutocomplete
 from articles.models import (
     TagRedirect,
 )
-from articles.tags import (
-    comparison_key,
-    merge_tags,
-    near_duplicates,
-    record_rename,
-    with_usage,
-)
+from articles.tags import comparison_key, near_duplicates, with_usage
 
 
 class TagForm(forms.ModelForm):
@@ -101,12 +96,19 @@ class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
         url = reverse("articles:tag", args=[tag.slug])
         return format_html('<a href="{}">{}</a>', url, url)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.InvalidTransition as refusal:
+            # Another rename took the name after this form was checked.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        old_name = form.initial.get("name", "") if change else ""
-        old_slug = form.initial.get("slug", "") if change else ""
-        with transaction.atomic():
+        if change:
+            workflow.rename_tag(obj, name=obj.name, slug=obj.slug, by=request.user)
+        else:
             super().save_model(request, obj, form, change)
-            record_rename(obj, old_name, old_slug)
 
     @admin.action(description="Merge selected tags…", permissions=["change"])
     def merge_selected(self, request, queryset):
@@ -122,7 +124,9 @@ class TagAdmin(AnnouncesContentChanges, admin.ModelAdmin):
             initial={"survivor": tags.first()},
         )
         if form.is_valid():
-            result = merge_tags(list(tags), into=form.cleaned_data["survivor"])
+            result = workflow.merge_tags(
+                list(tags), into=form.cleaned_data["survivor"], by=request.user
+            )
             self.message_user(
                 request,
                 f"Merged {', '.join(result.merged)} into {result.survivor.name}; "

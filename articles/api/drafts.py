@@ -99,17 +99,24 @@ class DraftCreate(DraftFields):
 
 
 class DraftUpdate(DraftFields):
-    version: int | None = Field(
-        None,
+    version: int = Field(
+        ...,
         ge=1,
         le=2**31 - 1,
-        description="The version you last read; refused with 409 if the article "
-        "was saved since.",
+        description="Required: the version you last read; refused with 409 if "
+        "the article was saved since.",
     )
 
 
 class Move(JsonObject):
     comment: str = Field("", max_length=2000)
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The version you last read; when given, the move is refused "
+        "with 409 if the article was saved since.",
+    )
 
     @field_validator("comment")
     @classmethod

@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 
-from articles.workflow import EditConflict, InvalidTransition
+from articles.workflow import EditConflict, InvalidTransition, SlugTaken
 
 CODES = {
     400: "bad_request",
@@ -95,6 +95,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(EditConflict)
     def edit_conflict(request, exc):
         return respond(request, 409, " ".join(exc.messages), code="edit_conflict")
+
+    @api.exception_handler(SlugTaken)
+    def slug_taken(request, exc):
+        return respond(request, 409, " ".join(exc.messages), code="slug_taken")
 
     @api.exception_handler(InvalidTransition)
     def not_now(request, exc):

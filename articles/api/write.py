@@ -7,7 +7,6 @@ so the same permissions and publishing rules apply, and each step is recorded
 with its event.
 """
 
-from django.utils.text import slugify
 from ninja import Path, Router, Status
 
 from articles import workflow
@@ -92,19 +91,6 @@ def _content(payload, base: ArticleContent | None) -> ArticleContent:
     return content
 
 
-def _free_slug(headline: str) -> str:
-    """A slug made from the headline that no article has yet."""
-    base = slugify(headline)[:190] or "article"
-    taken = set(
-        Article.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
-    return next(
-        slug
-        for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
-        if slug not in taken
-    )
-
-
 def _empty(name: str):
     return None if name == "hero_photo" else [] if name == "tags" else ""
 
@@ -148,9 +134,7 @@ AFTER_CREATE = {
 )
 def create_draft(request, payload: DraftCreate):
     """A new draft; a writer's own byline when `authors` is not given."""
-    content = _content(payload, None)
-    content.slug = content.slug or _free_slug(content.headline)
-    article = workflow.create(content, by=_user(request))
+    article = workflow.create(_content(payload, None), by=_user(request))
     return Status(201, _answer(request, article))
 
 
@@ -174,11 +158,16 @@ def get_draft(request, article_id: int = ARTICLE_ID):
     summary="Update",
 )
 def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
-    """Change the fields sent. On a live article the change waits as pending
-    changes until an editor publishes it (`publish-changes`)."""
+    """Change the fields sent, on the `version` you last read. On a live article
+    the change waits as pending changes until an editor publishes it
+    (`publish-changes`)."""
     article = _article(request, article_id)
-    content = _content(payload, workflow.proposed_content(article))
-    workflow.edit(article, content, by=_user(request), version=payload.version)
+    workflow.edit_fields(
+        article,
+        lambda content: _content(payload, content),
+        by=_user(request),
+        version=payload.version,
+    )
     return _answer(request, article)
 
 
@@ -192,7 +181,9 @@ def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
 def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
     """Send your draft to the editors for review."""
     article = _article(request, article_id)
-    workflow.submit(article, by=_user(request), comment=move.comment)
+    workflow.submit(
+        article, by=_user(request), comment=move.comment, version=move.version
+    )
     return _answer(request, article)
 
 
@@ -206,7 +197,9 @@ def submit_draft(request, move: Move, article_id: int = ARTICLE_ID):
 def publish_draft(request, move: Move, article_id: int = ARTICLE_ID):
     """Publish now (editors), if the publishing rules pass."""
     article = _article(request, article_id)
-    workflow.publish(article, by=_user(request), comment=move.comment)
+    workflow.publish(
+        article, by=_user(request), comment=move.comment, version=move.version
+    )
     return _answer(request, article)
 
 
@@ -222,7 +215,13 @@ def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
     if not in_range(move.at):
         raise ApiError(422, "This time is out of range.", fields={"at": ["Too far."]})
     article = _article(request, article_id)
-    workflow.schedule(article, by=_user(request), at=move.at, comment=move.comment)
+    workflow.schedule(
+        article,
+        by=_user(request),
+        at=move.at,
+        comment=move.comment,
+        version=move.version,
+    )
     return _answer(request, article)
 
 
@@ -236,5 +235,7 @@ def schedule_draft(request, move: ScheduleMove, article_id: int = ARTICLE_ID):
 def publish_changes(request, move: Move, article_id: int = ARTICLE_ID):
     """Make the pending changes of a live article visible to readers (editors)."""
     article = _article(request, article_id)
-    workflow.publish_changes(article, by=_user(request), comment=move.comment)
+    workflow.publish_changes(
+        article, by=_user(request), comment=move.comment, version=move.version
+    )
     return _answer(request, article)

@@ -29,6 +29,7 @@ class ArticleEvent(models.Model):
         LIFT_EMBARGO = "lift_embargo", "Lifted the embargo"
         EMBARGO_ENDED = "embargo_ended", "Embargo ended"
         OVERRIDE = "override", "Overrode a checklist rule"
+        RETAG = "retag", "Tags merged or renamed"
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

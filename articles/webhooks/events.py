@@ -24,6 +24,7 @@ EVENT_FOR_ACTION = {
     Action.EMBARGO_ENDED: WebhookEvent.PUBLISHED,
     Action.LIFT_EMBARGO: WebhookEvent.PUBLISHED,
     Action.PUBLISH_CHANGES: WebhookEvent.UPDATED,
+    Action.RETAG: WebhookEvent.UPDATED,
     Action.WITHDRAW_CORRECTION: WebhookEvent.UPDATED,
     Action.CORRECT: WebhookEvent.CORRECTED,
     Action.UNPUBLISH: WebhookEvent.UNPUBLISHED,

@@ -15,6 +15,8 @@ and the publishing rules, and records an event, a revision and a new version.
 - `embargo`: embargo times, and their end; `takedown`: taking down, reinstating.
 - `scheduler`: the scheduled sweep in time order, and its heartbeat.
 - `curation`: pinning and excluding related stories.
+- `photos`: deleting photos no story uses.
+- `tags`: merging and renaming tags, a change of every story carrying them.
 - `importing`: articles from an interchange file.
 """
 
@@ -25,12 +27,14 @@ from articles.workflow.curation import VERBS as CURATION_VERBS
 from articles.workflow.curation import curate, may_curate
 from articles.workflow.editing import (
     EditConflict,
+    SlugTaken,
     check_edit,
     check_version,
     content_of_revision,
     create,
     discard_changes,
     edit,
+    edit_fields,
     edits_are_pending,
     has_pending_changes,
     preview,
@@ -58,6 +62,7 @@ from articles.workflow.permissions import (
     is_author_of,
     is_editor,
 )
+from articles.workflow.photos import PhotoInUse, delete_photos
 from articles.workflow.rules import (
     InvalidTransition,
     RuleResult,
@@ -66,6 +71,7 @@ from articles.workflow.rules import (
     require_publishable,
 )
 from articles.workflow.scheduler import run_scheduled
+from articles.workflow.tags import MergeResult, merge_tags, rename_tag
 from articles.workflow.takedown import reinstate, take_down
 from articles.workflow.transitions import (
     publish,
@@ -85,7 +91,10 @@ __all__ = [
     "EmbargoNotConfirmed",
     "Imported",
     "InvalidTransition",
+    "MergeResult",
+    "PhotoInUse",
     "RuleResult",
+    "SlugTaken",
     "add_correction",
     "allowed_actions",
     "can_create",
@@ -100,8 +109,10 @@ __all__ = [
     "content_of_revision",
     "create",
     "curate",
+    "delete_photos",
     "discard_changes",
     "edit",
+    "edit_fields",
     "edits_are_pending",
     "has_pending_changes",
     "import_article",
@@ -111,6 +122,7 @@ __all__ = [
     "is_editor",
     "override_rule",
     "may_curate",
+    "merge_tags",
     "preview",
     "proposed_content",
     "publish",
@@ -118,6 +130,7 @@ __all__ = [
     "publish_due",
     "publish_problems",
     "reinstate",
+    "rename_tag",
     "require_publishable",
     "restore",
     "return_to_writer",

@@ -15,6 +15,7 @@ from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
@@ -136,7 +137,12 @@ class ArticleContent:
         article.section_id = self.section
         article.hero_photo_id = self.hero_photo
         try:
-            article.full_clean(exclude=["created_by", "edited_by"])
+            # The slug's uniqueness is the workflow's to check, under its lock,
+            # and the database's unique index, which also sees saves that have
+            # not committed yet (`editing.refusing_taken_slug`).
+            article.full_clean(
+                exclude=["created_by", "edited_by"], validate_unique=False
+            )
         except ValidationError as error:
             raise ValidationError(_field_messages(error)) from None
         article.save()
@@ -265,7 +271,29 @@ def _tag_rows(names: list[str]) -> list[Tag]:
     """The tags of normalised content (spelt as stored, see `_unique_tags`), new
     ones created: one query, where taggit would look each name up on its own."""
     found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    return [found.get(name) or Tag.objects.create(name=name) for name in names]
+    if missing := [name for name in names if name not in found]:
+        # A tag another save creates with the same name at the same moment is
+        # the one used: the insert skips a name the unique index already holds
+        # (waiting for the other save to commit), and the read finds it.
+        Tag.objects.bulk_create([_new_tag(n) for n in missing], ignore_conflicts=True)
+        found |= {tag.name: tag for tag in Tag.objects.filter(name__in=missing)}
+    return [found.get(name) or _created_tag(name) for name in names]
+
+
+def _created_tag(name: str) -> Tag:
+    """A new tag whose slug another tag has: taggit's own save finds it a free
+    one; a save creating it at the same moment makes us use theirs."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Tag.objects.create(name=name)
+        except IntegrityError:
+            # Another transaction committed the name (or, rarely, its slug)
+            # first: use its tag, or try again for a slug of our own.
+            existing = Tag.objects.filter(name=name).first()
+            if existing is not None:
+                return existing
+    raise ValidationError(f"The tag “{name}” could not be created: try saving again.")
 
 
 def _unique_tags(names: list[str]) -> list[str]:

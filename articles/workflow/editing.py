@@ -10,9 +10,13 @@ refusal, never a silent overwrite.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
@@ -44,19 +48,89 @@ class EditConflict(InvalidTransition):
     """Someone else saved the article after the editor opened it."""
 
 
+class SlugTaken(InvalidTransition):
+    """Another article took the address while this one was being saved."""
+
+
+# How often a new draft whose slug comes from its headline tries the next free
+# one, when other drafts with the same headline are created at the same moment.
+SLUG_ATTEMPTS = 5
+
+
 def create(content: ArticleContent, *, by: User) -> Article:
-    """A new draft saying `content`; a writer's own byline when none is given."""
+    """A new draft saying `content`; a writer's own byline when none is given.
+
+    Without a slug, the draft takes a free one made from its headline; drafts
+    created at the same moment with the same headline each get their own.
+    """
     content = content.normalised()
-    check_edit(None, content, by=by)
     author = getattr(by, "author", None)
     if not content.authors and author is not None:
         content.authors = [author.pk]
     actor = recording.actor_of(by)
-    with transaction.atomic():
-        article = Article(status=Status.DRAFT, created_by=actor, edited_by=actor)
-        content.write_to(article)
-        recording.saved(article, actor, comment="Created", old_path=None)
-    return article
+    chosen = content.slug
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with refusing_taken_slug(content), transaction.atomic():
+                content.slug = chosen or free_slug(content.headline)
+                check_edit(None, content, by=by)
+                article = Article(
+                    status=Status.DRAFT, created_by=actor, edited_by=actor
+                )
+                content.write_to(article)
+                recording.saved(article, actor, comment="Created", old_path=None)
+            return article
+        except SlugTaken:
+            if chosen:
+                raise
+    raise SlugTaken(
+        "Other articles with this headline were being created at the same "
+        "moment: give this one a slug of its own."
+    )
+
+
+def free_slug(headline: str) -> str:
+    """A slug made from the headline that no article has yet."""
+    base = slugify(headline)[:190] or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    return next(
+        slug
+        for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+        if slug not in taken
+    )
+
+
+@contextmanager
+def refusing_taken_slug(
+    content: ArticleContent, article: Article | None = None
+) -> Iterator[None]:
+    """Around a transaction that writes `content.slug`: another article that
+    took it at the same moment makes a clear refusal (`SlugTaken`), not a
+    database error. Neither `check_edit` nor `full_clean` can see a row that
+    another transaction has not committed yet; the database's unique index does.
+    """
+    try:
+        yield
+    except IntegrityError:
+        if not _slug_taken(content.slug, article):
+            raise
+        raise SlugTaken(_slug_taken_message(content.slug)) from None
+
+
+def _slug_taken(slug: str, article: Article | None) -> bool:
+    others = Article.objects.filter(slug=slug)
+    if article is not None and article.pk:
+        others = others.exclude(pk=article.pk)
+    return bool(slug) and others.exists()
+
+
+def _slug_taken_message(slug: str) -> str:
+    return (
+        f"Another article has the address “{slug}”: nothing was saved. "
+        "Choose another slug and save again."
+    )
 
 
 def edits_are_pending(article: Article) -> bool:
@@ -77,7 +151,7 @@ def edit(
     older one is refused with `EditConflict`, naming who saved meanwhile.
     """
     content = content.normalised()
-    with transaction.atomic():
+    with refusing_taken_slug(content, article), transaction.atomic():
         locked = check_edit(article, content, by=by, version=version)
         actor = recording.actor_of(by)
         if edits_are_pending(locked):
@@ -86,6 +160,25 @@ def edit(
             old_path = recording.public_path(locked)
             content.write_to(locked)
             recording.saved(locked, actor, comment="Edited", old_path=old_path)
+    article.refresh_from_db()
+    return article
+
+
+def edit_fields(
+    article: Article,
+    change: Callable[[ArticleContent], ArticleContent],
+    *,
+    by: User,
+    version: int | None,
+) -> Article:
+    """Save `change` applied to what the article will say (with its pending
+    changes), read once the article is locked: a client sending only some
+    fields changes those and nothing another save wrote meanwhile."""
+    with transaction.atomic():
+        locked = recording.lock(article)
+        require(can_edit(by, locked), "You may not edit this article.")
+        check_version(locked, version)
+        edit(locked, change(proposed_content(locked)), by=by, version=version)
     article.refresh_from_db()
     return article
 
@@ -105,13 +198,20 @@ def check_edit(
     _require_photos_exist(content)
     if article is None:
         require(can_create(by), "You may not write articles.")
+        _require_free_slug(content, None)
         return None
     locked = recording.lock(article)
     require(can_edit(by, locked), "You may not edit this article.")
     check_version(locked, version, content)
+    _require_free_slug(content, locked)
     if locked.status == Status.SCHEDULED and not edits_are_pending(locked):
         require_publishable(content.normalised(), locked)
     return locked
+
+
+def _require_free_slug(content: ArticleContent, article: Article | None) -> None:
+    if _slug_taken(content.slug, article):
+        raise SlugTaken(_slug_taken_message(content.slug))
 
 
 def check_version(
@@ -157,7 +257,10 @@ def publish_changes(
     `note` is the one-line reason readers see next to "Updated".
     """
     note = _update_note(note)
-    with transaction.atomic():
+    # What the pending changes bring, to name their slug if another article
+    # takes it meanwhile.
+    proposed = proposed_content(article)
+    with refusing_taken_slug(proposed, article), transaction.atomic():
         locked = recording.lock(article)
         require(is_editor(by), "Only editors can publish changes to live articles.")
         check_version(locked, version)
@@ -211,24 +314,29 @@ def discard_changes(article: Article, *, by: User, version: int | None = None) -
         recording.event(locked, Action.DISCARD_CHANGES, recording.actor_of(by))
 
 
-def restore(article: Article, version: Version, *, by: User) -> Article:
+def restore(
+    article: Article, revision: Version, *, by: User, version: int | None
+) -> Article:
     """Bring back an earlier revision's content as a new revision.
 
-    A live article gets it as pending changes, so readers see it only once an
-    editor publishes it; any other article is changed at once. The workflow
-    state (status and dates) is never restored.
+    Restoring is an edit: `version` is the article's version when the editor
+    chose the revision (a restore over changes saved since is refused with
+    `EditConflict`), and a scheduled article takes it only if it passes the
+    publishing checklist. A live article gets it as pending changes, so readers
+    see it only once an editor publishes it; any other article is changed at
+    once. The workflow state (status and dates) is never restored.
     """
     require(is_editor(by), "Only editors can restore revisions.")
     if (
-        version.object_id != str(article.pk)
-        or version.content_type.model_class() != Article
+        revision.object_id != str(article.pk)
+        or revision.content_type.model_class() != Article
     ):
         raise InvalidTransition("That revision belongs to another article.")
-    content = content_of_revision(version).normalised()
-    when = timezone.localtime(version.revision.date_created)
+    content = content_of_revision(revision).normalised()
+    when = timezone.localtime(revision.revision.date_created)
     comment = f"Restored the revision of {when:%b} {when.day}, {when:%Y %H:%M}"
-    with transaction.atomic():
-        locked = recording.lock(article)
+    with refusing_taken_slug(content, article), transaction.atomic():
+        locked = check_edit(article, content, by=by, version=version)
         actor = recording.actor_of(by)
         if edits_are_pending(locked):
             _propose(locked, content, actor)
@@ -290,7 +398,15 @@ def _require_photos_exist(content: ArticleContent) -> None:
     wanted = set(photo_ids(content.body))
     if content.hero_photo:
         wanted.add(content.hero_photo)
-    found = set(Photo.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if not wanted:
+        return
+    # Held until the save commits: a photo being deleted (`photos.delete_photo`
+    # locks it first) is either gone, and the save refused, or kept for it.
+    found = set(
+        Photo.objects.select_for_update(no_key=True)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
     if missing := sorted(wanted - found):
         raise ValidationError(
             "The article shows photos that are no longer in the photo library "
