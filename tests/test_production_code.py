@@ -20,7 +20,11 @@ def test_the_site_serves_without_importing_demo_code():
     loaded = subprocess.run(
         [sys.executable, "-c", SERVE_THE_SITE],
         cwd=settings.BASE_DIR,
-        env={"DJANGO_SETTINGS_MODULE": "newsroom.settings", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_DEBUG": "true",
+            "PATH": "/usr/bin:/bin",
+        },
         capture_output=True,
         text=True,
         check=True,
