@@ -14,6 +14,7 @@ from articles import related
 from articles.models import Article, Author, Byline, Photo, PhotoCredit, Section
 from articles.photos.renditions import update_renditions
 from articles.photos.storage import save_photo
+from articles.photos.usage import record_uses
 from articles.photos.validation import prepare_image
 
 _counter = itertools.count(1)
@@ -151,6 +152,7 @@ def make_article(*, tags=(), authors=(), **over) -> Article:
     if tags:
         article.tags.add(*tags)
     related.refresh_for(article)
+    record_uses(article)
     return article
 
 

@@ -27,7 +27,7 @@ from articles.api.schemas import (
     TagOut,
     TagPage,
 )
-from articles.models import Article, Author, Photo, Section
+from articles.models import Article, Author, Photo, PhotoUsage, Section
 
 router = Router(tags=["Read"])
 
@@ -248,8 +248,11 @@ def get_photo(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """A hero photo of a live article, or a photo placed in a live article's body."""
     photo = _public_photos().filter(pk=photo_id).first()
     if photo is None:
-        placed = Article.objects.live().filter(
-            body__contains=f'<figure data-photo="{photo_id}">'
+        placed = PhotoUsage.objects.filter(
+            photo_id=photo_id,
+            in_body=True,
+            pending=False,
+            article__in=Article.objects.live(),
         )
         if placed.exists():
             photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()

@@ -22,6 +22,7 @@ from articles.models.people import (
 from articles.models.photos import (
     Photo,
     PhotoCredit,
+    PhotoUsage,
     file_sha256,
     photo_problems,
     photo_upload_to,
@@ -49,6 +50,7 @@ __all__ = [
     "PendingChange",
     "Photo",
     "PhotoCredit",
+    "PhotoUsage",
     "RelatedExclusion",
     "RelatedIndexEntry",
     "RelatedLink",

@@ -282,3 +282,32 @@ def file_sha256(file) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+class PhotoUsage(models.Model):
+    """One article's use of a library photo, kept as the article is saved.
+
+    A row per photo and article, and a second one when the article's pending
+    changes use it (`pending`), so the library can count and list uses without
+    reading every article's body (articles/photos/usage.py keeps them).
+    """
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="usages")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="photo_usages"
+    )
+    as_hero = models.BooleanField(default=False)
+    in_body = models.BooleanField(default=False)
+    pending = models.BooleanField(
+        default=False, help_text="Only in changes not published yet."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "article", "pending"], name="photo_usage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.photo_id} in article {self.article_id}"

@@ -10,6 +10,7 @@ from taggit.models import TaggedItem
 
 from articles import related
 from articles.models import Article, ArticleEvent, ArticleRedirect, Byline, RelatedLink
+from articles.photos.usage import record_uses
 from articles.signals import announce_content_changed, announce_event
 from articles.workflow.permissions import User
 
@@ -65,6 +66,7 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     if old_path and article.first_published_at:
         ArticleRedirect.remember(old_path, article)
     related.refresh_for(article)
+    record_uses(article)
     revision(article, actor, comment)
     announce_content_changed(Article)
 
