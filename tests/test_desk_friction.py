@@ -1,0 +1,66 @@
+"""What a writer, an editor and an admin trying the desk found in their way."""
+
+import pytest
+from django.urls import reverse
+
+from articles import workflow
+from articles.models import Article
+from tests.factories import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def workflow_url(article, action):
+    return reverse("admin:articles_article_workflow", args=[article.pk, action])
+
+
+def own_draft(user, **over):
+    author = make_author(name="Eddie Editor", slug="eddie-editor", user=user)
+    fields = {
+        "status": Status.DRAFT,
+        "publish_at": None,
+        "created_by": user,
+        "tags": ["Ports"],
+    }
+    return make_article(authors=[author], **{**fields, **over})
+
+
+# An editor publishes or schedules their own story -----------------------------------
+
+
+def test_an_editors_own_draft_offers_publish_and_schedule(client, editor):
+    draft = own_draft(editor)
+    client.force_login(editor)
+    page = client.get(change_url(draft)).content.decode()
+    assert "Publish now" in page
+    assert "Schedule" in page
+    client.post(workflow_url(draft, "publish"), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+
+
+def test_an_editors_own_draft_still_meets_the_checklist(editor):
+    draft = own_draft(editor, tags=())
+    with pytest.raises(workflow.InvalidTransition, match="at least 1"):
+        workflow.publish(draft, by=editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_someone_elses_draft_still_goes_through_review(editor, writer):
+    draft = make_article(
+        status=Status.DRAFT,
+        publish_at=None,
+        created_by=writer,
+        authors=[writer.author],
+        tags=["Ports"],
+    )
+    assert workflow.allowed_actions(editor, draft) == ["submit"]
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.publish(draft, by=editor)
