@@ -64,3 +64,30 @@ def test_someone_elses_draft_still_goes_through_review(editor, writer):
     assert workflow.allowed_actions(editor, draft) == ["submit"]
     with pytest.raises(workflow.InvalidTransition):
         workflow.publish(draft, by=editor)
+
+
+# Takedown: a role holds it, and the panel says who -----------------------------------
+
+
+def test_a_managing_editor_takes_a_story_down(client):
+    from tests.factories import make_role_user
+
+    managing = make_role_user("Managing editor", "managing")
+    story = make_article(headline="Libel", tags=["Ports"])
+    client.force_login(managing)
+    page = client.get(change_url(story)).content.decode()
+    assert "Take down" in page
+    client.post(
+        workflow_url(story, "take_down"),
+        {"version": story.version, "reason": "Court order"},
+    )
+    story.refresh_from_db()
+    assert story.is_taken_down
+
+
+def test_the_panel_tells_an_editor_who_may_take_down(client, editor):
+    story = make_article(headline="Libel", tags=["Ports"])
+    client.force_login(editor)
+    page = client.get(change_url(story)).content.decode()
+    assert 'id="takedown-who"' in page
+    assert "Managing editor" in page

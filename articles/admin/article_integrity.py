@@ -49,6 +49,9 @@ class IntegrityAdmin:
             "can_take_down": workflow.can_take_down(user)
             and article.status in TAKEN_DOWN_FROM,
             "can_reinstate": workflow.can_take_down(user) and article.is_taken_down,
+            "takedown_is_others": editor
+            and not workflow.can_take_down(user)
+            and article.status in TAKEN_DOWN_FROM,
         }
 
     def run_integrity_action(self, request, article: Article, action: str) -> str:
