@@ -91,3 +91,58 @@ def test_the_panel_tells_an_editor_who_may_take_down(client, editor):
     page = client.get(change_url(story)).content.decode()
     assert 'id="takedown-who"' in page
     assert "Managing editor" in page
+
+
+# Credits: the name in use wins, near-duplicates are flagged ------------------------
+
+
+def photo_post(photo, **over):
+    return {
+        "alt_text": photo.alt_text,
+        "caption": photo.caption,
+        "photographer": "",
+        "agency": "",
+        "distributor": "",
+        "copyright_holder": "",
+        "licence_terms": "",
+        "licence_expires_on": "",
+        **over,
+    }
+
+
+@pytest.fixture
+def harbour():
+    from tests.factories import make_credit, make_photo
+
+    return make_photo(credit=make_credit(agency="Harbour Light Images"))
+
+
+def test_a_new_agency_close_to_one_in_use_is_flagged(admin_client, harbour):
+    from articles.models import PhotoCredit
+    from tests.factories import make_photo
+
+    photo = make_photo()
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    response = admin_client.post(url, photo_post(photo, agency="Harbour"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Harbour” is not in use yet, but “Harbour Light Images” is" in page
+    assert not PhotoCredit.objects.filter(agency="Harbour").exists()
+
+    admin_client.post(
+        url, photo_post(photo, agency="Harbour", new_credit_confirmed="on")
+    )
+    photo.refresh_from_db()
+    assert photo.credit.agency == "Harbour"
+
+
+def test_a_misspelt_agency_is_flagged_and_the_right_one_passes(admin_client, harbour):
+    from tests.factories import make_photo
+
+    photo = make_photo()
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    response = admin_client.post(url, photo_post(photo, agency="Harbor Light Images"))
+    assert "is not in use yet" in response.content.decode()
+    admin_client.post(url, photo_post(photo, agency="harbour light images"))
+    photo.refresh_from_db()
+    assert photo.credit.agency == "Harbour Light Images"

@@ -101,6 +101,7 @@ class PhotoAdmin(admin.ModelAdmin):
                         "photographer",
                         "agency",
                         "distributor",
+                        "new_credit_confirmed",
                         "copyright_holder",
                     ]
                 },

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,27 @@ class PhotoCreditQuerySet(models.QuerySet):
             .distinct()
         )
         return list(values[:limit])
+
+    def near_spellings(self, part: str, value: str) -> list[str]:
+        """Spellings in use that look like `value` without being it: "Harbour"
+        for "Harbour Light Images", "Imaginchina" for "Imaginechina". Empty when
+        `value` is in use already (in any case or spacing)."""
+        wanted = _squash_spaces(value).casefold()
+        if part not in PhotoCredit.PARTS or not wanted:
+            return []
+        spellings = set(
+            self.exclude(**{part: ""}).values_list(part, flat=True).distinct()
+        )
+        known = {_squash_spaces(s).casefold(): s for s in spellings}
+        if wanted in known:
+            return []
+        return sorted(
+            spelling
+            for key, spelling in known.items()
+            if key.startswith(f"{wanted} ")
+            or wanted.startswith(f"{key} ")
+            or SequenceMatcher(None, wanted, key).ratio() >= 0.85
+        )
 
 
 class PhotoCredit(models.Model):
