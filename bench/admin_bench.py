@@ -265,8 +265,11 @@ def main() -> None:
             )
             print(f"{size:>7,} {screen}: p95 {percentile(times, 0.95):.0f} ms")
 
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     header = (
-        f"Admin screens on {vendor}, warm, in-process, {args.requests} requests "
+        f"Admin screens on {vendor}, {os.cpu_count()} processors (load average "
+        f"{load} at the end: other work slows every figure), warm, in-process, "
+        f"{args.requests} requests "
         f"per screen and size spread over {sum(ROLES.values())} people in "
         f"{len(ROLES)} roles; budget {BUDGET_MS} ms p95\n\n"
         "| screen | articles | p50 | p95 | queries | within budget |\n"
