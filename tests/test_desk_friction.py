@@ -146,3 +146,39 @@ def test_a_misspelt_agency_is_flagged_and_the_right_one_passes(admin_client, har
     admin_client.post(url, photo_post(photo, agency="harbour light images"))
     photo.refresh_from_db()
     assert photo.credit.agency == "Harbour Light Images"
+
+
+# The admin's front page shows the newsroom; the internals have a page of their own --
+
+INTERNALS = ["Axes", "Django_Rq", "Otp_Static", "Otp_Totp", "Tasks Database Backend"]
+
+
+@pytest.mark.parametrize("role", ["Editor", "Admin", "superuser"])
+def test_the_front_page_shows_the_newsroom_not_the_libraries(client, role):
+    from tests.factories import make_role_user, make_user
+
+    if role == "superuser":
+        user = make_user(is_staff=True, is_superuser=True)
+    else:
+        user = make_role_user(role)
+    client.force_login(user)
+    page = client.get(reverse("admin:index")).content.decode()
+    for name in [*INTERNALS, "Taggit", "Authentication and Authorization"]:
+        assert name not in page
+    if role != "Admin":
+        assert ">Tags</a>" in page
+    if role != "Editor":
+        assert "People and roles" in page
+    internals = reverse("admin:internals")
+    assert (internals in page) == (role == "superuser")
+
+
+def test_superusers_find_the_internals_on_a_page_of_their_own(client, editor):
+    from tests.factories import make_user
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:internals")).content.decode()
+    for name in INTERNALS:
+        assert name in page
+    client.force_login(editor)
+    assert client.get(reverse("admin:internals")).status_code == 403
