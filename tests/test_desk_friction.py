@@ -182,3 +182,21 @@ def test_superusers_find_the_internals_on_a_page_of_their_own(client, editor):
         assert name in page
     client.force_login(editor)
     assert client.get(reverse("admin:internals")).status_code == 403
+
+
+# A byline is a checklist rule ------------------------------------------------------
+
+
+def test_a_story_without_a_byline_does_not_go_live(client, editor):
+    story = make_article(
+        headline="Who wrote this?",
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        authors=[],
+        tags=["Ports"],
+    )
+    with pytest.raises(workflow.InvalidTransition, match="no byline"):
+        workflow.publish(story, by=editor)
+    client.force_login(editor)
+    page = client.get(change_url(story)).content.decode()
+    assert "Cannot go live yet:</strong> Byline" in page
