@@ -200,3 +200,16 @@ def test_a_story_without_a_byline_does_not_go_live(client, editor):
     client.force_login(editor)
     page = client.get(change_url(story)).content.decode()
     assert "Cannot go live yet:</strong> Byline" in page
+
+
+# A shared preview link comes with a copy button --------------------------------------
+
+
+def test_a_shared_preview_link_is_offered_with_a_copy_button(client, editor):
+    story = make_article(status=Status.IN_REVIEW, publish_at=None, tags=["Ports"])
+    client.force_login(editor)
+    page = client.post(workflow_url(story, "share"), follow=True).content.decode()
+    assert 'id="shared-preview-url" value="http://testserver/preview/' in page
+    assert 'data-copy="shared-preview-url">Copy link</button>' in page
+    again = client.get(change_url(story)).content.decode()
+    assert 'id="shared-preview-url"' not in again  # shown once, where it was asked

@@ -274,13 +274,20 @@ class ArticleAdmin(
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         return {**kwargs, **inline.formset_kwargs(obj)}
 
-    # Saving: the workflow writes, the admin only reports ----------------------------
+    # Saving. Django writes an object's row (save_model), then its inlines
+    # (save_related). An article is written once, row and inlines together, by
+    # the workflow, so the save happens in `save_through_workflow`, which Django
+    # reaches through save_related: the only step that sees the inlines.
 
     def save_model(self, request, obj, form, change):
-        """Nothing is written here: `save_related` hands the form and its inlines
-        to the workflow together."""
+        """The row is written with its inlines by `save_through_workflow`."""
 
     def save_related(self, request, form, formsets, change):
+        self.save_through_workflow(request, form, formsets, change)
+
+    def save_through_workflow(self, request, form, formsets, change) -> Article:
+        """The form and its inlines as one `ArticleContent`, created or edited by
+        the workflow (in one transaction, refused whole when it must be)."""
         inlines = self.get_inline_instances(request, form.instance)
         rows = {
             inline.content_list: inline.chosen(formset)
@@ -288,17 +295,17 @@ class ArticleAdmin(
         }
         content = form.content(rows.get("authors"), rows.get("related"))
         if change:
-            workflow.edit(
+            return workflow.edit(
                 form.instance,
                 content,
                 by=request.user,
                 version=form.cleaned_data.get("loaded_version"),
             )
-        else:
-            article = workflow.create(content, by=request.user)
-            # The admin goes on to log and redirect to the object it was given.
-            form.instance.pk = article.pk
-            form.instance.refresh_from_db()
+        article = workflow.create(content, by=request.user)
+        # The admin goes on to log and redirect to the object it was given.
+        form.instance.pk = article.pk
+        form.instance.refresh_from_db()
+        return article
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The inlines were not saved by their formsets; the revision history and

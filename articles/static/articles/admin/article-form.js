@@ -90,7 +90,26 @@
     });
   };
 
+  // "Copy link" next to a shared preview link: to the clipboard, or selected
+  // for Ctrl+C where the browser does not allow it.
+  const copyButtons = () => {
+    document.querySelectorAll("button[data-copy]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const field = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector("[role=status]");
+        field.select();
+        try {
+          await navigator.clipboard.writeText(field.value);
+          if (status) status.textContent = "Copied.";
+        } catch (error) {
+          if (status) status.textContent = "Selected: press Ctrl+C to copy.";
+        }
+      });
+    });
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
+    copyButtons();
     const form = document.getElementById("article_form");
     if (!form) return;
     characterCounts(form);
