@@ -213,3 +213,40 @@ def test_a_shared_preview_link_is_offered_with_a_copy_button(client, editor):
     assert 'data-copy="shared-preview-url">Copy link</button>' in page
     again = client.get(change_url(story)).content.decode()
     assert 'id="shared-preview-url"' not in again  # shown once, where it was asked
+
+
+# A returned story shows the editor's comment by its status; times say their zone ----
+
+
+def test_a_returned_story_shows_the_editors_comment_by_its_status(
+    client, editor, writer
+):
+    story = make_article(
+        headline="Needs a quote",
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        created_by=writer,
+        authors=[writer.author],
+        tags=["Ports"],
+    )
+    workflow.return_to_writer(story, by=editor, comment="Add a quote from the CEO")
+    client.force_login(writer)
+    page = client.get(change_url(story)).content.decode()
+    status = page.index('id="workflow-heading"')
+    note = page.index('id="returned-comment"')
+    assert status < note < page.index('class="workflow-actions"')
+    assert "Add a quote from the CEO" in page[note : note + 400]
+
+
+def test_times_in_the_admin_say_their_time_zone(client, editor, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 24, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    story = make_article(status=Status.SCHEDULED, publish_at=at, tags=["Ports"])
+    client.force_login(editor)
+    page = client.get(change_url(story)).content.decode()
+    assert "Goes live Dec 24, 2026 18:30 CET" in page
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Dec 24, 2026 18:30 CET" in listing

@@ -36,12 +36,20 @@ class WorkflowAdmin:
         user = request.user
         actions = workflow.allowed_actions(user, article)
         pending = workflow.has_pending_changes(article)
+        events = list(article.events.select_related("actor")[:50])
+        last = events[0] if events else None
         return {
             "workflow_actions": [(action, BUTTONS[action]) for action in actions],
             "can_manage_pending": pending and workflow.is_editor(user),
             "has_pending_changes": pending,
             "is_live": article.is_live(),
-            "events": article.events.select_related("actor")[:50],
+            "events": events,
+            # Why a returned draft came back, where the writer looks first.
+            "returned": last
+            if last
+            and last.action == Action.RETURN
+            and article.status == Article.Status.DRAFT
+            else None,
             "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
             "can_share_preview": workflow.is_editor(user),
             "shared_preview_url": request.session.pop(

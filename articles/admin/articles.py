@@ -41,6 +41,14 @@ Status = Article.Status
 Action = ArticleEvent.Action
 
 
+def local_time(when) -> str:
+    """“Dec 7, 2026 14:05 CET”: the site's time, saying which zone it is."""
+    if when is None:
+        return "—"
+    when = timezone.localtime(when)
+    return f"{when:%b} {when.day}, {when:%Y %H:%M %Z}"
+
+
 def article_type() -> ContentType:
     return ContentType.objects.get_for_model(Article)
 
@@ -98,7 +106,7 @@ class ArticleAdmin(
         "headline",
         "section",
         "status",
-        "publish_at",
+        "publish_time",
         "byline",
         "live",
         "flags",
@@ -347,7 +355,7 @@ class ArticleAdmin(
             return format_html(
                 '<span class="badge badge--embargo">Embargo until {} {}</span>',
                 f"{when:%b} {when.day},",
-                f"{when:%H:%M}",
+                f"{when:%H:%M %Z}",
             )
         return ""
 
@@ -376,11 +384,14 @@ class ArticleAdmin(
             "; ".join(article.imported_rule_breaks),
         )
 
+    @admin.display(description="Publish at", ordering="publish_at")
+    def publish_time(self, article):
+        return local_time(article.publish_at)
+
     @admin.display(description="Last edited", ordering="edited_at")
     def edited(self, article):
-        when = timezone.localtime(article.edited_at)
         who = article.edited_by.get_username() if article.edited_by else ""
-        return f"{when:%b} {when.day}, {when:%H:%M} {who}".strip()
+        return f"{local_time(article.edited_at)} {who}".strip()
 
     @admin.action(description="Publish selected articles now")
     def publish_selected(self, request, queryset):
