@@ -276,6 +276,12 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        hero = form.base_fields.get("hero_photo")
+        if hero is not None:
+            # article-form.js fills the hero's caption and alt text from here
+            # as soon as a photo is chosen.
+            widget = getattr(hero.widget, "widget", hero.widget)
+            widget.attrs["data-library-url"] = reverse("admin:articles_article_photos")
         return form
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

@@ -298,10 +298,15 @@ class PhotoAdmin(admin.ModelAdmin):
         url = smallest_url(photo)
         if not url:
             return "No renditions"
-        return format_html('<img src="{}" alt="" width="96" style="height:auto">', url)
+        return format_html(
+            '<img src="{}" alt="Edit photo {}" width="96" style="height:auto">',
+            url,
+            photo.pk,
+        )
 
     def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("widgets", {"alt_text": forms.TextInput(attrs={"size": 28})})
+        alt_text = forms.TextInput(attrs={"size": 28, "aria-label": "Alt text"})
+        kwargs.setdefault("widgets", {"alt_text": alt_text})
         form = super().get_changelist_form(request, **kwargs)
         user = request.user
 
