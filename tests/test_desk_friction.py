@@ -250,3 +250,33 @@ def test_times_in_the_admin_say_their_time_zone(client, editor, settings):
     assert "Goes live Dec 24, 2026 18:30 CET" in page
     listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "Dec 24, 2026 18:30 CET" in listing
+
+
+# The revision comparison speaks the newsroom's language -----------------------------
+
+
+def test_the_revision_comparison_reads_as_what_changed(client):
+    import reversion
+
+    from tests.factories import make_role_user
+
+    managing = make_role_user("Managing editor", "managing")
+    story = make_article(headline="Harbour reopens", tags=["Ports"])
+    workflow.take_down(story, by=managing, reason="Court order")
+    workflow.reinstate(story, by=managing, reason="Order lifted")
+    newer, older = list(reversion.models.Version.objects.get_for_object(story))[:2]
+    client.force_login(managing)
+    page = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]),
+        {"version_id1": older.pk, "version_id2": newer.pk},
+    ).content.decode()
+    crumbs = page[page.index('class="breadcrumbs"') :]
+    crumbs = crumbs[: crumbs.index("</div>")]
+    assert "Articles</a> &rsaquo;\n  <a" in crumbs
+    assert crumbs.count("Articles") == 1
+    assert "Harbour reopens</a>" in crumbs
+    assert "Compare articles" not in page
+    assert "time since that date" not in page
+    assert "taken down by" not in page.lower()
+    assert "add: None" not in page
+    assert "Changes to “Harbour reopens”" in page

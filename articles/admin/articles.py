@@ -26,7 +26,7 @@ from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.photos import HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
-from articles.admin.revisions import RevisionsAdmin
+from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
 from articles.models import (
     Article,
     ArticleEvent,
@@ -140,6 +140,14 @@ class ArticleAdmin(
     inlines = [BylineInline, RelatedLinkInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
+    # The revision comparison shows what the story says; who took it down, and
+    # when, is on its page.
+    compare_exclude = [
+        *NOT_COMPARED,
+        "taken_down_at",
+        "taken_down_by",
+        "takedown_reason",
+    ]
     change_form_template = "admin/articles/article/change_form.html"
     # Not reversion's list template: deleted articles are not recovered here,
     # since a recovered article would skip the workflow.
