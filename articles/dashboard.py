@@ -12,6 +12,9 @@ from articles.health import scheduler_state
 from articles.models import Article, ArticleEvent, Photo
 
 ROWS = 10
+# Panels count up to this many: "1,000+" says enough, and counting every
+# published story of a large archive on each visit does not.
+COUNT_UP_TO = 1000
 
 
 @dataclass
@@ -21,6 +24,7 @@ class Panel:
     rows: list
     total: int
     empty: str
+    more: bool = False  # more than `total`, which is then COUNT_UP_TO
 
 
 def _panel(key: str, title: str, queryset: QuerySet, empty: str) -> Panel:
@@ -28,8 +32,9 @@ def _panel(key: str, title: str, queryset: QuerySet, empty: str) -> Panel:
     # count along an index. A total riding on each row (a window) made the
     # database describe every matching story, last event and all, to show ten.
     rows = list(queryset[:ROWS])
-    total = queryset.order_by().values("pk").count()
-    return Panel(key, title, rows, total, empty)
+    total = queryset.order_by().values("pk")[: COUNT_UP_TO + 1].count()
+    more = total > COUNT_UP_TO
+    return Panel(key, title, rows, min(total, COUNT_UP_TO), empty, more)
 
 
 def _mine(user) -> Q:

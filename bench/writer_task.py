@@ -88,6 +88,7 @@ def write_story(person: Counted) -> None:
     page.locator(".select2-results__option", has_text="Ports").first.wait_for()
     person.press("Enter")
     person.click("input[name=_continue]")
+    page.locator(".messagelist .success").first.wait_for()
 
 
 def published(person: Counted) -> None:

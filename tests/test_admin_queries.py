@@ -128,3 +128,21 @@ def test_the_article_search_finds_headlines_bylines_and_tags_once(client, newsro
     assert found("wendy") == everything  # the byline
     assert found("trade harbour") == everything  # a tag and the headline
     assert found("harbour nowhere") == []
+
+
+def test_desk_panels_count_up_to_a_limit(client, writer, monkeypatch):
+    from articles import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNT_UP_TO", 12)
+    for n in range(14):
+        make_article(
+            headline=f"Draft {n}",
+            status=Status.DRAFT,
+            publish_at=None,
+            created_by=writer,
+            authors=[writer.author],
+        )
+    client.force_login(writer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<span class="desk-count">12+</span>' in page
+    assert "10 of more than 12 shown" in page
