@@ -125,11 +125,15 @@ lock: install-dev
 # uncached, against a minimal Django view (PostgreSQL + Redis when both are set).
 # scale_bench: import of 10,000 stories, renditions by the worker, search and list
 # pages at 100,000 articles (SCALE_BENCH_ARGS="--import-sizes 10000,100000").
+# admin_bench: p95 of each admin screen editors open daily (desk, article list with
+# search and filters, change page, photo library, revisions) at 10,000 and 100,000
+# articles, 50 people in five roles (ADMIN_BENCH_ARGS="--sizes 10000").
 bench: install wrk
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
 	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
 	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
+	$(PY) bench/admin_bench.py $(ADMIN_BENCH_ARGS)
 
 # The serving benchmark's load generator, from Debian's packages when missing.
 wrk:

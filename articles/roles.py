@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-ROLE_NAMES = ("Writer", "Editor", "Admin")
+ROLE_NAMES = ("Writer", "Editor", "Managing editor", "Admin")
 
 
 def can_manage_user(actor, user) -> bool:

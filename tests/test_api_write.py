@@ -158,6 +158,7 @@ def test_editing_a_live_article_waits_for_publish_changes(as_editor, client):
 
 
 def test_schedule_needs_a_future_time_with_an_offset(as_editor, section):
+    make_author(name="Mei Lin", slug="mei-lin")
     draft = as_editor.post(
         "/drafts",
         {
@@ -165,6 +166,7 @@ def test_schedule_needs_a_future_time_with_an_offset(as_editor, section):
             "section": "markets",
             "standfirst": "Ports are busy.",
             "tags": ["ports"],
+            "authors": ["mei-lin"],
         },
     )
     article_id = draft.json()["id"]

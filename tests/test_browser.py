@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
@@ -508,3 +509,96 @@ def test_a_feed_opened_in_a_browser_says_what_it_is_and_lists_its_stories(
     href = link.get_attribute("href")
     context.close()
     assert href.endswith(article.get_absolute_url())
+
+
+# The desk: choosing a hero photo, the article list on a laptop screen, and what
+# axe (axe-core, injected into the page) finds on the screens editors use daily.
+
+
+def test_choosing_a_hero_photo_fills_its_caption_and_alt_text(page):
+    make_photo(
+        caption="Cranes over the harbour at dawn",
+        alt_text="Three cranes against an orange sky",
+        credit=make_credit(agency="Harbour Light Images"),
+    )
+    page.goto(reverse("admin:articles_article_add"))
+    page.click(".field-hero_photo .select2-selection")
+    page.keyboard.type("Cranes")
+    page.locator(".select2-results__option", has_text="Cranes over").click()
+    expect(page.locator("#id_hero_caption")).to_have_value(
+        "Cranes over the harbour at dawn"
+    )
+    expect(page.locator("#id_hero_alt_text")).to_have_value(
+        "Three cranes against an orange sky"
+    )
+
+
+def test_the_article_list_fits_a_laptop_screen(page):
+    for n in range(5):
+        make_article(
+            headline=f"Harbour authority approves the second container terminal "
+            f"after a decade of hearings and appeals {n}",
+            tags=["Ports"],
+        )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(reverse("admin:articles_article_changelist"))
+    edited = page.locator("#result_list th.column-edited")
+    box = edited.bounding_box()
+    assert box["x"] + box["width"] <= 1366, "Last edited is off screen"
+    link = page.locator("#result_list .field-headline a").first
+    height = link.bounding_box()["height"]
+    line = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector("
+        "'#result_list .field-headline a')).lineHeight) || 16"
+    )
+    assert height <= 3.5 * line, f"the headline takes {height / line:.1f} lines"
+
+
+SCREENS = {
+    "article list": lambda: reverse("admin:articles_article_changelist"),
+    "change page": lambda: reverse(
+        "admin:articles_article_change",
+        args=[Article.objects.order_by("pk").first().pk],
+    ),
+    "desk": lambda: reverse("admin:index"),
+    "photo library": lambda: reverse("admin:articles_photo_changelist"),
+}
+
+
+@pytest.fixture
+def axe_page(browser, live_server, settings):
+    """A superuser's page in a laptop's window. Axe adds its own styles, which
+    the site's policy blocks (and reports): its checks do not need them."""
+    client = Client()
+    client.force_login(make_user("axe", is_staff=True, is_superuser=True))
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 900}
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(30_000)
+    yield opened
+    context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_axe_finds_no_serious_violation(axe_page, screen):
+    photo = make_photo(credit=make_credit(agency="AFP"), alt_text="Cranes")
+    make_article(headline="Harbour reopens", hero_photo=photo, tags=["Ports"])
+    axe_page.goto(SCREENS[screen]())
+    results = Axe().run(axe_page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], "\n".join(serious)

@@ -194,7 +194,8 @@ def test_import_refreshes_the_index(tmp_path):
         '"slug": "imported", "headline": "Imported", "section": "World",'
         '"standfirst": "A story from the archive.",'
         '"published_at": "2026-03-26T08:30:00+00:00", "status": "published",'
-        '"body_html": "<p>x</p>", "tags": ["Changsha", "China"]}]}'
+        '"body_html": "<p>x</p>", "tags": ["Changsha", "China"],'
+        '"authors": ["Mei Lin"]}]}'
     )
     from articles.interchange import import_articles
 

@@ -198,6 +198,27 @@ class ContentInline(SafeAutocomplete, admin.TabularInline):
     # The ArticleContent list it fills.
     content_list = ""
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        noun = self.verbose_name
+
+        class LabelledRows(formset):
+            """Each row's position and delete box named for screen readers: the
+            table's heading is not their label."""
+
+            deletion_widget = forms.CheckboxInput(
+                attrs={"aria-label": f"Remove {noun}"}
+            )
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "position" in form.fields:
+                    form.fields["position"].widget.attrs["aria-label"] = (
+                        f"Position of this {noun}"
+                    )
+
+        return LabelledRows
+
     def has_add_permission(self, request, obj=None):
         return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
 

@@ -1,28 +1,16 @@
 """The change page's editorial-integrity part: the publishing checklist with its
-overrides, corrections, embargo and takedown. Each button calls one workflow
-function; this only reads the form and reports."""
+overrides, corrections, embargo and takedown: what the panel shows. Its buttons
+are actions of the table in article_actions.py, like the workflow's."""
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles import workflow
-from articles.admin.article_form import parse_local_datetime
-from articles.models import Article, ChecklistRule, Correction
-from articles.workflow.embargo import describe
+from articles.models import Article, Correction
 
 Status = Article.Status
 TAKEN_DOWN_FROM = {Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED}
-ACTIONS = {
-    "override",
-    "correct",
-    "withdraw_correction",
-    "embargo",
-    "lift_embargo",
-    "take_down",
-    "reinstate",
-}
 
 
 class IntegrityAdmin:
@@ -48,58 +36,10 @@ class IntegrityAdmin:
             "can_take_down": workflow.can_take_down(user)
             and article.status in TAKEN_DOWN_FROM,
             "can_reinstate": workflow.can_take_down(user) and article.is_taken_down,
+            "takedown_is_others": editor
+            and not workflow.can_take_down(user)
+            and article.status in TAKEN_DOWN_FROM,
         }
-
-    def run_integrity_action(self, request, article: Article, action: str) -> str:
-        user, post = request.user, request.POST
-        headline = f"“{article.headline}”"
-        seen = post.get("version", "")
-        version = int(seen) if seen.isascii() and seen.isdigit() else None
-        reason = post.get("reason", "")
-        if action == "override":
-            rule = posted_object(ChecklistRule, post.get("rule", ""), "checklist rule")
-            workflow.override_rule(article, rule, by=user, reason=reason)
-            return f"“{rule.name}” no longer holds back {headline}."
-        if action == "correct":
-            kind = post.get("kind", Correction.Kind.CORRECTION)
-            workflow.add_correction(article, post.get("text", ""), by=user, kind=kind)
-            return (
-                f"The {Correction.Kind(kind).label.lower()} is published on {headline}."
-            )
-        if action == "withdraw_correction":
-            correction = posted_object(
-                Correction, post.get("correction", ""), "correction", article=article
-            )
-            workflow.withdraw_correction(correction, by=user, reason=reason)
-            return "The correction is withdrawn; readers see that it was."
-        if action == "embargo":
-            until = parse_local_datetime(post.get("embargo_until", ""))
-            if until is None:
-                raise ValidationError("Give the embargo's date and time.")
-            workflow.set_embargo(article, until, by=user, version=version)
-            return f"{headline} is under embargo until {describe(until)}."
-        if action == "lift_embargo":
-            workflow.set_embargo(article, None, by=user, version=version)
-            return f"The embargo on {headline} is lifted."
-        if action == "take_down":
-            workflow.take_down(article, by=user, reason=reason, version=version)
-            return f"{headline} is taken down: every address it had answers 410 Gone."
-        if action == "reinstate":
-            workflow.reinstate(article, by=user, reason=reason, version=version)
-            return f"{headline} is reinstated."
-        raise ValidationError(f"Unknown action “{action}”.")
-
-
-def posted_object(model, raw: str, name: str, **filters):
-    """The object a button names by id; an id that is not a number, or names
-    nothing here, is refused with a message like any other refusal."""
-    raw = raw.strip()
-    found = None
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
-        found = model.objects.filter(pk=int(raw), **filters).first()
-    if found is None:
-        raise ValidationError(f"No such {name}.")
-    return found
 
 
 def embargo_default() -> str:

@@ -14,11 +14,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from articles import body, workflow
-from articles.admin import article_integrity
-from articles.admin.article_form import parse_local_datetime, refusal
+from articles.admin import article_actions
+from articles.admin.article_form import refusal
 from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
-from articles.preview import share_url
 from articles.sanitize import PHOTO_ID
 from articles.views import render_article
 
@@ -40,14 +39,25 @@ class WorkflowAdmin:
         user = request.user
         actions = workflow.allowed_actions(user, article)
         pending = workflow.has_pending_changes(article)
+        events = list(article.events.select_related("actor")[:50])
+        last = events[0] if events else None
         return {
             "workflow_actions": [(action, BUTTONS[action]) for action in actions],
             "can_manage_pending": pending and workflow.is_editor(user),
             "has_pending_changes": pending,
             "is_live": article.is_live(),
-            "events": article.events.select_related("actor")[:50],
+            "events": events,
+            # Why a returned draft came back, where the writer looks first.
+            "returned": last
+            if last
+            and last.action == Action.RETURN
+            and article.status == Article.Status.DRAFT
+            else None,
             "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
             "can_share_preview": workflow.is_editor(user),
+            "shared_preview_url": request.session.pop(
+                article_actions.shared_preview_key(article), None
+            ),
             "default_schedule_at": (timezone.localtime() + timedelta(hours=1))
             .replace(second=0, microsecond=0)
             .strftime("%Y-%m-%dT%H:%M"),
@@ -80,70 +90,14 @@ class WorkflowAdmin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = viewable_article(request, object_id)
-        comment = request.POST.get("comment", "").strip()
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         try:
-            message = self.run_action(request, article, action, comment)
+            message = article_actions.press(request, article, action)
         except (PermissionDenied, ValidationError) as error:
             self.message_user(request, refusal(error), messages.ERROR)
         else:
             self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
-
-    def run_action(self, request, article, action, comment) -> str:
-        user = request.user
-        headline = f"“{article.headline}”"
-        seen = request.POST.get("version", "")
-        version = int(seen) if seen.isascii() and seen.isdigit() else None
-        confirmed = request.POST.get("confirm_embargo") == "yes"
-        if action in article_integrity.ACTIONS:
-            return self.run_integrity_action(request, article, action)
-        if action == Action.SUBMIT:
-            workflow.submit(article, by=user, comment=comment, version=version)
-            return f"{headline} was submitted for review."
-        if action == Action.RETURN:
-            workflow.return_to_writer(
-                article, by=user, comment=comment, version=version
-            )
-            return f"{headline} was returned to the writer."
-        if action == Action.SCHEDULE:
-            at = parse_local_datetime(request.POST.get("publish_at", ""))
-            workflow.schedule(
-                article,
-                by=user,
-                at=at,
-                comment=comment,
-                version=version,
-                confirm_embargo=confirmed,
-            )
-            when = timezone.localtime(article.publish_at)
-            return f"{headline} is scheduled for {when:%b} {when.day}, {when:%Y %H:%M}."
-        if action == Action.PUBLISH:
-            workflow.publish(
-                article,
-                by=user,
-                comment=comment,
-                version=version,
-                confirm_embargo=confirmed,
-            )
-            return f"{headline} is published."
-        if action == Action.UNPUBLISH:
-            workflow.unpublish(article, by=user, comment=comment, version=version)
-            return f"{headline} is unpublished; readers no longer see it."
-        if action == Action.PUBLISH_CHANGES:
-            article = workflow.publish_changes(
-                article, by=user, version=version, note=request.POST.get("note", "")
-            )
-            return f"The changes to “{article.headline}” are published."
-        if action == Action.DISCARD_CHANGES:
-            workflow.discard_changes(article, by=user, version=version)
-            return f"The pending changes to {headline} were discarded."
-        if action == "share":
-            if not workflow.is_editor(user):
-                raise PermissionDenied("Only editors can share previews.")
-            url = request.build_absolute_uri(share_url(article))
-            return f"Preview link for {headline} (valid for a limited time): {url}"
-        raise ValidationError(f"Unknown action “{action}”.")
 
     def preview_view(self, request, object_id):
         article = viewable_article(request, object_id)

@@ -4,6 +4,7 @@ previews and revisions. Saving hands the form's content to the workflow."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles import body, workflow
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
@@ -27,13 +28,32 @@ from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
-from articles.admin.revisions import RevisionsAdmin
-from articles.models import Article, ArticleEvent, ArticleRedirect, Correction
+from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleRedirect,
+    Author,
+    Byline,
+    Correction,
+)
 from articles.photos.renditions import picture_sources
 from articles.widgets import TagAutocompleteWidget, TagNamesField
 
 Status = Article.Status
 Action = ArticleEvent.Action
+
+
+def local_time(when) -> str:
+    """“Dec 7, 2026 14:05 CET”: the site's time, saying which zone it is."""
+    if when is None:
+        return "—"
+    when = timezone.localtime(when)
+    return f"{when:%b} {when.day}, {when:%Y %H:%M %Z}"
+
+
+def article_type() -> ContentType:
+    return ContentType.objects.get_for_model(Article)
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -91,7 +111,7 @@ class ArticleAdmin(
         "headline",
         "section",
         "status",
-        "publish_at",
+        "publish_time",
         "byline",
         "live",
         "flags",
@@ -107,6 +127,7 @@ class ArticleAdmin(
         HeroPhotoLicenceFilter,
     ]
     list_select_related = ["section", "edited_by"]
+    list_per_page = 50
     search_fields = ["headline", "standfirst", "bylines__author__name", "tags__name"]
     date_hierarchy = "publish_at"
     # No prepopulated_fields: articles/admin/article-form.js makes the slug follow
@@ -124,6 +145,14 @@ class ArticleAdmin(
     inlines = [BylineInline, RelatedLinkInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
+    # The revision comparison shows what the story says; who took it down, and
+    # when, is on its page.
+    compare_exclude = [
+        *NOT_COMPARED,
+        "taken_down_at",
+        "taken_down_by",
+        "takedown_reason",
+    ]
     change_form_template = "admin/articles/article/change_form.html"
     # Not reversion's list template: deleted articles are not recovered here,
     # since a recovered article would skip the workflow.
@@ -180,9 +209,31 @@ class ArticleAdmin(
         if request.user.has_perm("articles.edit_any_article"):
             return articles
         user = request.user
-        return articles.filter(
-            Q(created_by=user) | Q(bylines__author__user=user)
-        ).distinct()
+        # Ids rather than a join: no DISTINCT over every column of the archive.
+        bylined = Byline.objects.filter(author__user=user).values("article_id")
+        return articles.filter(Q(created_by=user) | Q(pk__in=bylined))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Headline and standfirst, or a byline or tag naming every word: bylines
+        and tags are looked up in their own small tables first, so the archive is
+        read once, with no join to de-duplicate."""
+        words = search_term.split()
+        if not words:
+            return queryset, False
+        for word in words:
+            authors = Author.objects.filter(name__icontains=word).values("pk")
+            tags = Tag.objects.filter(name__icontains=word).values("pk")
+            queryset = queryset.filter(
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(pk__in=Byline.objects.filter(author__in=authors).values("article"))
+                | Q(
+                    pk__in=TaggedItem.objects.filter(
+                        tag__in=tags, content_type=article_type()
+                    ).values("object_id")
+                )
+            )
+        return queryset, False
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -238,13 +289,22 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        hero = form.base_fields.get("hero_photo")
+        if hero is not None:
+            # article-form.js fills the hero's caption and alt text from here
+            # as soon as a photo is chosen.
+            widget = getattr(hero.widget, "widget", hero.widget)
+            widget.attrs["data-library-url"] = reverse("admin:articles_article_photos")
         return form
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         return {**kwargs, **inline.formset_kwargs(obj)}
 
-    # Saving: the workflow writes, the admin only reports ----------------------------
+    # Saving. Django writes an object's row (save_model), then its inlines
+    # (save_related). An article is written once, row and inlines together, by
+    # the workflow, so the save happens in `save_through_workflow`, which Django
+    # reaches through save_related: the only step that sees the inlines.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -255,10 +315,14 @@ class ArticleAdmin(
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        """Nothing is written here: `save_related` hands the form and its inlines
-        to the workflow together."""
+        """The row is written with its inlines by `save_through_workflow`."""
 
     def save_related(self, request, form, formsets, change):
+        self.save_through_workflow(request, form, formsets, change)
+
+    def save_through_workflow(self, request, form, formsets, change) -> Article:
+        """The form and its inlines as one `ArticleContent`, created or edited by
+        the workflow (in one transaction, refused whole when it must be)."""
         inlines = self.get_inline_instances(request, form.instance)
         rows = {
             inline.content_list: inline.chosen(formset)
@@ -266,17 +330,17 @@ class ArticleAdmin(
         }
         content = form.content(rows.get("authors"), rows.get("related"))
         if change:
-            workflow.edit(
+            return workflow.edit(
                 form.instance,
                 content,
                 by=request.user,
                 version=form.cleaned_data.get("loaded_version"),
             )
-        else:
-            article = workflow.create(content, by=request.user)
-            # The admin goes on to log and redirect to the object it was given.
-            form.instance.pk = article.pk
-            form.instance.refresh_from_db()
+        article = workflow.create(content, by=request.user)
+        # The admin goes on to log and redirect to the object it was given.
+        form.instance.pk = article.pk
+        form.instance.refresh_from_db()
+        return article
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The inlines were not saved by their formsets; the revision history and
@@ -320,7 +384,7 @@ class ArticleAdmin(
             return format_html(
                 '<span class="badge badge--embargo">Embargo until {} {}</span>',
                 f"{when:%b} {when.day},",
-                f"{when:%H:%M}",
+                f"{when:%H:%M %Z}",
             )
         return ""
 
@@ -351,11 +415,14 @@ class ArticleAdmin(
             "; ".join(article.imported_rule_breaks),
         )
 
+    @admin.display(description="Publish at", ordering="publish_at")
+    def publish_time(self, article):
+        return local_time(article.publish_at)
+
     @admin.display(description="Last edited", ordering="edited_at")
     def edited(self, article):
-        when = timezone.localtime(article.edited_at)
         who = article.edited_by.get_username() if article.edited_by else ""
-        return f"{when:%b} {when.day}, {when:%H:%M} {who}".strip()
+        return f"{local_time(article.edited_at)} {who}".strip()
 
     @admin.action(description="Publish selected articles now")
     def publish_selected(self, request, queryset):

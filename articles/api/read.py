@@ -27,8 +27,7 @@ from articles.api.schemas import (
     TagOut,
     TagPage,
 )
-from articles.body import photo_ids
-from articles.models import Article, Author, Photo, Section
+from articles.models import Article, Author, Photo, PhotoUsage, Section
 
 router = Router(tags=["Read"])
 
@@ -248,20 +247,15 @@ def list_photos(request, query: Query[PageQuery]):
 def get_photo(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """A hero photo of a live article, or a photo placed in a live article's body."""
     photo = _public_photos().filter(pk=photo_id).first()
-    if photo is None and _placed_in_a_live_body(photo_id):
-        photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()
+    if photo is None:
+        placed = PhotoUsage.objects.filter(
+            photo_id=photo_id,
+            in_body=True,
+            pending=False,
+            article__in=Article.objects.live(),
+        )
+        if placed.exists():
+            photo = Photo.objects.select_related("credit").filter(pk=photo_id).first()
     if photo is None or not photo.is_shown_to_readers:
         raise ApiError(404, "No photo that readers can see has this id.")
     return photo
-
-
-def _placed_in_a_live_body(photo_id: int) -> bool:
-    """Whether a live article's body places the photo. The database narrows the
-    bodies down by the reference's text; each is then read as the page reads it,
-    figure attributes (caption, alt text) and all."""
-    bodies = (
-        Article.objects.live()
-        .filter(body__contains=f'data-photo="{photo_id}"')
-        .values_list("body", flat=True)
-    )
-    return any(photo_id in photo_ids(body) for body in bodies.iterator())

@@ -23,6 +23,7 @@ from articles.models.people import (
 from articles.models.photos import (
     Photo,
     PhotoCredit,
+    PhotoUsage,
     file_sha256,
     photo_problems,
     photo_upload_to,
@@ -51,6 +52,7 @@ __all__ = [
     "PendingChange",
     "Photo",
     "PhotoCredit",
+    "PhotoUsage",
     "RelatedExclusion",
     "RelatedIndexEntry",
     "RelatedLink",

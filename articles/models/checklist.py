@@ -25,6 +25,7 @@ class ChecklistRule(models.Model):
         PHOTO_LICENCE = "photo_licence", "Photo licence"
         HERO_WIDTH = "hero_width", "Hero photo width"
         INTERNAL_LINKS = "internal_links", "Internal links"
+        BYLINE = "byline", "Byline"
 
     code = models.CharField(
         max_length=40, choices=Code.choices, unique=True, editable=False

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,27 @@ class PhotoCreditQuerySet(models.QuerySet):
             .distinct()
         )
         return list(values[:limit])
+
+    def near_spellings(self, part: str, value: str) -> list[str]:
+        """Spellings in use that look like `value` without being it: "Harbour"
+        for "Harbour Light Images", "Imaginchina" for "Imaginechina". Empty when
+        `value` is in use already (in any case or spacing)."""
+        wanted = _squash_spaces(value).casefold()
+        if part not in PhotoCredit.PARTS or not wanted:
+            return []
+        spellings = set(
+            self.exclude(**{part: ""}).values_list(part, flat=True).distinct()
+        )
+        known = {_squash_spaces(s).casefold(): s for s in spellings}
+        if wanted in known:
+            return []
+        return sorted(
+            spelling
+            for key, spelling in known.items()
+            if key.startswith(f"{wanted} ")
+            or wanted.startswith(f"{key} ")
+            or SequenceMatcher(None, wanted, key).ratio() >= 0.85
+        )
 
 
 class PhotoCredit(models.Model):
@@ -282,3 +304,32 @@ def file_sha256(file) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+class PhotoUsage(models.Model):
+    """One article's use of a library photo, kept as the article is saved.
+
+    A row per photo and article, and a second one when the article's pending
+    changes use it (`pending`), so the library can count and list uses without
+    reading every article's body (articles/photos/usage.py keeps them).
+    """
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="usages")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="photo_usages"
+    )
+    as_hero = models.BooleanField(default=False)
+    in_body = models.BooleanField(default=False)
+    pending = models.BooleanField(
+        default=False, help_text="Only in changes not published yet."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "article", "pending"], name="photo_usage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.photo_id} in article {self.article_id}"

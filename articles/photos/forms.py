@@ -33,6 +33,39 @@ def credit_fields() -> dict[str, forms.CharField]:
     }
 
 
+def new_credit_confirmation() -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False,
+        label="Keep the credit as typed",
+        help_text="Tick when a name close to one in use is really a new one.",
+    )
+
+
+def check_near_duplicates(
+    form: forms.Form, cleaned: dict, current: PhotoCredit | None = None
+) -> None:
+    """A new credit part that looks like one in use is refused until confirmed,
+    so "Harbour" typed in haste does not become a second agency beside
+    "Harbour Light Images". Correcting the photo's own spelling is not flagged."""
+    if cleaned.get("new_credit_confirmed"):
+        return
+    for part in PhotoCredit.PARTS:
+        value = cleaned.get(part) or ""
+        own = getattr(current, part, None)
+        near = [
+            name
+            for name in PhotoCredit.objects.near_spellings(part, value)
+            if name != own
+        ]
+        if near:
+            names = " or ".join(f"“{name}”" for name in near)
+            form.add_error(
+                part,
+                f"“{value}” is not in use yet, but {names} is: pick it, or tick "
+                "“Keep the credit as typed” if this is a new name.",
+            )
+
+
 def prefill(cleaned: dict, metadata: FileMetadata) -> list[str]:
     """Fill the fields an editor left empty from the file's metadata.
 
@@ -61,6 +94,7 @@ class PhotoForm(forms.ModelForm):
         "data is removed.",
     )
     photographer, agency, distributor = credit_fields().values()
+    new_credit_confirmed = new_credit_confirmation()
 
     class Meta:
         model = Photo
@@ -112,6 +146,8 @@ class PhotoForm(forms.ModelForm):
             self.prefilled = prefill(cleaned, self.prepared.metadata)
         if not any(cleaned.get(part) for part in PhotoCredit.PARTS):
             self.add_error(None, NO_CREDIT)
+        current = self.instance.credit if self.instance.credit_id else None
+        check_near_duplicates(self, cleaned, current)
         return cleaned
 
     def save(self, commit=True):
@@ -145,6 +181,7 @@ class PhotoUploadForm(forms.Form):
         "credit are read from each file's metadata.",
     )
     photographer, agency, distributor = credit_fields().values()
+    new_credit_confirmed = new_credit_confirmation()
     copyright_holder = forms.CharField(
         required=False,
         max_length=120,
@@ -209,6 +246,7 @@ class PhotoUploadForm(forms.Form):
                     None,
                     f"{NO_CREDIT} Files without a credit: {', '.join(missing)}.",
                 )
+        check_near_duplicates(self, cleaned)
         return cleaned
 
     def photos(self) -> list[tuple[Photo, PreparedImage]]:

@@ -5,14 +5,18 @@ A photo is used as an article's hero photo or placed in its body (as
 its pending changes. A photo in use cannot be
 deleted, which would break the stories; and a photo a live story uses is the
 editors' to change: its picture and credit appear on that story at once.
+
+Uses are kept as rows (`PhotoUsage`) written by the workflow whenever an article
+or its pending changes are saved, so the library never reads articles' bodies.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from articles.models import Article, PendingChange, Photo
+from articles.body import photo_ids
+from articles.models import Article, PendingChange, Photo, PhotoUsage
 
 
 @dataclass(frozen=True)
@@ -33,56 +37,78 @@ class PhotoUse:
         return self.article.status in Article.LIVE_STATUSES
 
 
-def _reference(photo_id) -> str:
-    # The sanitiser writes every reference with the id in quotes, so this never
-    # matches photo 123 when looking for photo 12.
-    return f'data-photo="{photo_id}"'
+def places_in(hero_photo_id, body: str) -> dict[int, tuple[bool, bool]]:
+    """Each photo an article's content shows: {photo id: (as hero, in body)}."""
+    places: dict[int, tuple[bool, bool]] = {}
+    for photo_id in photo_ids(body or ""):
+        places[photo_id] = (False, True)
+    if hero_photo_id:
+        places[hero_photo_id] = (True, hero_photo_id in places)
+    return places
 
 
-def _using(photo: Photo) -> Q:
-    return Q(hero_photo=photo) | Q(body__contains=_reference(photo.pk))
+def record_uses(article: Article) -> None:
+    """Keep the article's rows of `PhotoUsage` true to what it and its pending
+    changes now show. Called by the workflow after every change of either."""
+    places = {
+        (photo_id, False): where
+        for photo_id, where in places_in(article.hero_photo_id, article.body).items()
+    }
+    pending = (
+        PendingChange.objects.filter(article=article)
+        .values_list("content", flat=True)
+        .first()
+    )
+    if pending is not None:
+        proposed = places_in(pending.get("hero_photo"), pending.get("body"))
+        places.update({(pk, True): where for pk, where in proposed.items()})
+    PhotoUsage.objects.filter(article=article).delete()
+    if not places:
+        return
+    existing = set(
+        Photo.objects.filter(pk__in={pk for pk, _ in places}).values_list(
+            "pk", flat=True
+        )
+    )
+    PhotoUsage.objects.bulk_create(
+        PhotoUsage(
+            photo_id=photo_id,
+            article=article,
+            as_hero=as_hero,
+            in_body=in_body,
+            pending=pending_use,
+        )
+        for (photo_id, pending_use), (as_hero, in_body) in places.items()
+        if photo_id in existing
+    )
 
 
 def uses_of(photo: Photo) -> list[PhotoUse]:
-    """Every article using the photo, newest first, each saying where."""
-    articles = (
-        Article.objects.filter(_using(photo))
-        .select_related("section")
-        .order_by("-publish_at", "-pk")
+    """Every article using the photo, newest first, each saying where; uses
+    only in pending changes come last."""
+    rows = (
+        PhotoUsage.objects.filter(photo=photo)
+        .select_related("article__section")
+        .order_by("pending", "-article__publish_at", "-article__pk")
     )
-    uses = [
+    return [
         PhotoUse(
-            article=article,
-            as_hero=article.hero_photo_id == photo.pk,
-            in_body=_reference(photo.pk) in article.body,
+            article=row.article,
+            as_hero=row.as_hero,
+            in_body=row.in_body,
+            pending=row.pending,
         )
-        for article in articles
+        for row in rows
     ]
-    pending = PendingChange.objects.filter(
-        Q(content__hero_photo=photo.pk)
-        | Q(content__body__icontains=_reference(photo.pk))
-    ).select_related("article__section")
-    for change in pending:
-        uses.append(
-            PhotoUse(
-                article=change.article,
-                as_hero=change.content.get("hero_photo") == photo.pk,
-                in_body=_reference(photo.pk) in (change.content.get("body") or ""),
-                pending=True,
-            )
-        )
-    return uses
 
 
 def is_used_by_live_story(photo: Photo) -> bool:
     """Whether a published or scheduled story shows the photo (or will)."""
     if not photo.pk:
         return False
-    return (
-        Article.objects.filter(status__in=Article.LIVE_STATUSES)
-        .filter(_using(photo))
-        .exists()
-    )
+    return PhotoUsage.objects.filter(
+        photo=photo, pending=False, article__status__in=Article.LIVE_STATUSES
+    ).exists()
 
 
 def may_change(user, photo: Photo) -> bool:
@@ -94,18 +120,16 @@ def may_change(user, photo: Photo) -> bool:
 
 def with_use_counts(photos):
     """Annotate `article_count`: the articles using each photo, hero or body."""
-    reference = Concat(
-        Value('data-photo="'), Cast(OuterRef("pk"), CharField()), Value('"')
-    )
     using = (
-        Article.objects.filter(
-            Q(hero_photo=OuterRef("pk")) | Q(body__contains=reference)
-        )
+        PhotoUsage.objects.filter(photo=OuterRef("pk"), pending=False)
         .order_by()
-        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("photo")
+        .annotate(count=Count("pk"))
         .values("count")
     )
-    return photos.annotate(article_count=Coalesce(Subquery(using), 0))
+    return photos.annotate(
+        article_count=Coalesce(Subquery(using, output_field=IntegerField()), Value(0))
+    )
 
 
 def deletion_blockers(photos) -> list[PhotoUse]:

@@ -29,6 +29,7 @@ from articles.models import (
     Photo,
     RelatedLink,
 )
+from articles.photos.usage import record_uses
 from articles.workflow import recording
 from articles.workflow.content import ARTICLE_FIELDS, ArticleContent
 from articles.workflow.permissions import (
@@ -310,6 +311,7 @@ def discard_changes(article: Article, *, by: User, version: int | None = None) -
         deleted, _ = PendingChange.objects.filter(article=locked).delete()
         if not deleted:
             raise InvalidTransition("There are no pending changes to discard.")
+        record_uses(locked)
         recording.bump_version(locked)
         recording.event(locked, Action.DISCARD_CHANGES, recording.actor_of(by))
 
@@ -391,6 +393,7 @@ def _propose(article: Article, content: ArticleContent, actor) -> None:
                 "created_at": timezone.now(),
             },
         )
+    record_uses(article)
     recording.bump_version(article)
 
 

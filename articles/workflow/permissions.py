@@ -2,7 +2,8 @@
 
 Writers create articles and edit, submit and preview their own drafts; editors
 (`articles.publish_article`, `articles.edit_any_article`) do everything on any
-article. The admin, the public preview and the API ask these functions.
+article, and publish or schedule their own drafts without the review queue.
+The admin, the public preview and the API ask these functions.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     # Only reinstating (articles.workflow.takedown) brings one back.
     Status.TAKEN_DOWN: set(),
 }
+
+# An editor's own draft needs no second pair of eyes from the review queue: they
+# publish or schedule it directly (the publishing checklist still applies).
+EDITORS_OWN_DRAFT_MOVES = {Status.SCHEDULED, Status.PUBLISHED}
 
 ACTION_TARGETS: dict[str, str] = {
     Action.SUBMIT: Status.IN_REVIEW,
@@ -84,11 +89,23 @@ def can_override_checklist(user: User) -> bool:
     return is_editor(user) and user.has_perm("articles.override_checklist")
 
 
+def may_move(user: User, article: Article, target: str) -> bool:
+    """Whether the article's state lets `user` move it to `target`."""
+    if target in ALLOWED_MOVES[article.status]:
+        return True
+    return (
+        article.status == Status.DRAFT
+        and target in EDITORS_OWN_DRAFT_MOVES
+        and is_editor(user)
+        and is_author_of(user, article)
+    )
+
+
 def allowed_actions(user: User, article: Article) -> list[str]:
     """The transitions `user` may make on `article` now, in button order."""
     actions = []
     for action, target in ACTION_TARGETS.items():
-        if target not in ALLOWED_MOVES[article.status]:
+        if not may_move(user, article, target):
             continue
         if action == Action.SUBMIT and can_edit(user, article):
             actions.append(action)

@@ -6,8 +6,8 @@ After a change, in its transaction and in this order:
 1. `event`: the workflow step, with its webhook deliveries and, for a
    scheduled article, the sweep at its time (`follow_up`);
 2. `saved`: a new version number, the old address kept as a redirect, the
-   related-stories and search indexes, a revision, and the page cache's
-   turnover (`follow_up.pages_changed`).
+   related-stories and search indexes, the photos' uses, a revision, and the
+   page cache's turnover (`follow_up.pages_changed`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from taggit.models import TaggedItem
 
 from articles import related
 from articles.models import Article, ArticleEvent, ArticleRedirect, Byline, RelatedLink
+from articles.photos.usage import record_uses
 from articles.workflow import follow_up
 from articles.workflow.permissions import User
 
@@ -67,6 +68,7 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     new_version(article, actor)
     keep_old_address(article, old_path)
     related.refresh_for(article)  # and the search index, which follows it
+    record_uses(article)  # where each photo is used, for the photo library
     revision(article, actor, comment)
     follow_up.pages_changed(Article)
 

@@ -118,6 +118,12 @@ def _tags(subject: _Subject, limit: int | None) -> list[str]:
     return []
 
 
+def _byline(subject: _Subject, limit: int | None) -> list[str]:
+    if not subject.content.authors:
+        return ["There is no byline: say who wrote it."]
+    return []
+
+
 def _hero_photo(subject: _Subject, limit: int | None) -> list[str]:
     return [] if subject.hero else ["Choose a hero photo."]
 
@@ -184,6 +190,7 @@ CHECKS: dict[str, Callable[[_Subject, int | None], list[str]]] = {
     Code.PHOTO_LICENCE: _licence,
     Code.HERO_WIDTH: _hero_width,
     Code.INTERNAL_LINKS: _internal_links,
+    Code.BYLINE: _byline,
 }
 
 

@@ -36,10 +36,10 @@ from articles.workflow.editing import check_version
 from articles.workflow.embargo import require_embargo_confirmed
 from articles.workflow.permissions import (
     ACTION_TARGETS,
-    ALLOWED_MOVES,
     User,
     can_edit,
     is_editor,
+    may_move,
     require,
 )
 from articles.workflow.rules import (
@@ -246,7 +246,7 @@ def _move(
         # would otherwise go live (or back) unseen.
         check_version(locked, version)
         source, target = locked.status, ACTION_TARGETS[action]
-        if target not in ALLOWED_MOVES[source]:
+        if not may_move(by, locked, target):
             raise InvalidTransition(
                 f"“{locked.headline}” is {locked.get_status_display().lower()}; "
                 f"it cannot be {Action(action).label.lower()}."

@@ -90,9 +90,70 @@
     });
   };
 
+  // "Copy link" next to a shared preview link: to the clipboard, or selected
+  // for Ctrl+C where the browser does not allow it.
+  const copyButtons = () => {
+    document.querySelectorAll("button[data-copy]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const field = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector("[role=status]");
+        field.select();
+        try {
+          await navigator.clipboard.writeText(field.value);
+          if (status) status.textContent = "Copied.";
+        } catch (error) {
+          if (status) status.textContent = "Selected: press Ctrl+C to copy.";
+        }
+      });
+    });
+  };
+
+  // The hero's caption and alt text are the story's own, started from the
+  // library's as soon as a photo is chosen (from the list or the popup): a field
+  // still empty, or still holding the last photo's text, takes the new photo's.
+  const heroText = (form) => {
+    const select = form.querySelector("#id_hero_photo");
+    const caption = form.querySelector("#id_hero_caption");
+    const alt = form.querySelector("#id_hero_alt_text");
+    if (!select || !caption || !alt || !select.dataset.libraryUrl || !window.django) return;
+    const filled = new Map();
+    const fill = (field, value) => {
+      if (field.value.trim() === "" || field.value === filled.get(field)) {
+        field.value = value || "";
+        filled.set(field, field.value);
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+      }
+    };
+    django.jQuery(select).on("change", async () => {
+      if (!select.value) return;
+      const url = `${select.dataset.libraryUrl}?ids=${encodeURIComponent(select.value)}`;
+      const response = await fetch(url, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const [photo] = (await response.json()).photos;
+      if (!photo || String(photo.id) !== select.value) return;
+      fill(caption, photo.caption);
+      fill(alt, photo.alt);
+    });
+  };
+
+  // The body editor is drawn by the prose editor's script: it is named once it
+  // is there, for screen readers.
+  const namedBody = (form) => {
+    const name = () => {
+      for (const area of form.querySelectorAll(".ProseMirror[contenteditable]")) {
+        if (!area.hasAttribute("aria-label")) area.setAttribute("aria-label", "Body");
+      }
+    };
+    new MutationObserver(name).observe(form, {childList: true, subtree: true});
+    name();
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
+    copyButtons();
     const form = document.getElementById("article_form");
     if (!form) return;
+    heroText(form);
+    namedBody(form);
     characterCounts(form);
     bodyCount(form);
     followingSlug(form);

@@ -2,7 +2,15 @@
 {
   const $ = django.jQuery;
 
+  // Select2 draws its search box anew as tags change: it is named each time.
+  function name(element) {
+    const label = $(`label[for="${element.id}"]`).text().replace(/:$/, '') || 'Tags';
+    $(element).next('.select2').find('.select2-search__field').attr('aria-label', label);
+  }
+
   function init(element) {
+    $(element).on('change select2:open select2:close', () => name(element));
+    setTimeout(() => name(element));
     $(element).select2({
       tags: true,
       tokenSeparators: [','],
@@ -24,6 +32,7 @@
         }),
       },
     });
+    name(element);
   }
 
   $(function() {
