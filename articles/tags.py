@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
 from articles import related
+from articles.edge import keys as edge_keys
 from articles.models import Article, PendingChange, TagRedirect
 from articles.signals import announce_content_changed
 from articles.tasks import enqueue, refresh_related
@@ -97,9 +98,10 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
     )
     rename_in_pending_changes({tag.name: into.name for tag in merged})
     Tag.objects.filter(pk__in=merged_ids).delete()
-    announce_content_changed(Tag)
     article_type = ContentType.objects.get_for_model(Article).pk
     article_ids = sorted(pk for ct, pk in touched if ct == article_type)
+    shown = {edge_keys.tag(pk) for pk in [*merged_ids, into.pk]}
+    announce_content_changed(Tag, keys=shown | edge_keys.for_articles(article_ids))
     if len(article_ids) <= REFRESH_AT_ONCE:
         related.refresh_articles(article_ids)
     else:
@@ -107,7 +109,7 @@ def merge_tags(tags: Iterable[Tag], into: Tag) -> MergeResult:
         # worker; pages read through live() meanwhile, so nothing leaks.
         for start in range(0, len(article_ids), CHUNK):
             enqueue(refresh_related, article_ids[start : start + CHUNK])
-    announce_content_changed(Tag)
+    announce_content_changed(Tag, keys=set())  # the related index, for the pages
     return MergeResult(
         survivor=into, merged=[tag.name for tag in merged], articles=len(article_ids)
     )
@@ -118,7 +120,7 @@ def record_rename(tag: Tag, old_name: str, old_slug: str) -> None:
     one, and pending changes that carry the old name carry the new one."""
     if old_name and old_name != tag.name:
         rename_in_pending_changes({old_name: tag.name})
-    announce_content_changed(Tag)
+    announce_content_changed(Tag, keys=edge_keys.for_tags([tag.pk]))
     if old_slug and old_slug != tag.slug:
         TagRedirect.objects.filter(old_slug=tag.slug).delete()
         TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": tag})

@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from articles.edge import keys as edge_keys
 from articles.models import Photo
 from articles.photos.originals import original_storage
 from articles.photos.renditions import (
@@ -68,7 +69,8 @@ def save_photos(batch: list[tuple[Photo, PreparedImage | None]]) -> None:
                     raise DuplicatePicture(taken) from None
                 if not renditions_are_current(photo):
                     renditions_later([photo])
-            announce_content_changed(Photo)
+            shown = edge_keys.for_photos(photo.pk for photo, _ in batch)
+            announce_content_changed(Photo, keys=shown)
     except BaseException:
         delete_stored_files(written)
         raise
@@ -93,4 +95,4 @@ def delete_photo_files(photo: Photo) -> None:
     """Remove a deleted photo's file and renditions once the deletion commits."""
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_stored_files(names))
-    announce_content_changed(Photo)
+    announce_content_changed(Photo, keys=edge_keys.for_photos([photo.pk]))

@@ -68,7 +68,7 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     keep_old_address(article, old_path)
     related.refresh_for(article)  # and the search index, which follows it
     revision(article, actor, comment)
-    follow_up.pages_changed(Article)
+    follow_up.pages_changed(article)
 
 
 def new_version(article: Article, actor) -> None:
