@@ -333,3 +333,20 @@ def test_an_embargo_gets_a_sweep_at_its_end(settings, editor, task_queue):
 
 def test_without_a_purger_healthz_says_so(client):
     assert client.get("/healthz").json()["edge"] == {"purger": "none"}
+
+
+def test_the_content_api_names_itself_and_photo_changes_purge_it(
+    client, story, fastly, django_capture_on_commit_callbacks
+):
+    from articles.photos.renditions import update_renditions
+
+    for path in ["/api/v1/articles", f"/api/v1/articles/{story.slug}"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert header_keys(response) == ["site", "api"]
+    assert "Surrogate-Key" not in client.get("/api/v1/articles/no-such-story")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_renditions(story.hero_photo, force=True)
+    sent = fastly.requests[-1]["headers"]["Surrogate-Key"].split(" ")
+    assert set(sent) == {f"photo:{story.hero_photo_id}", "api"}

@@ -16,6 +16,7 @@ purged by its list keys alone, which every change to an article on it purges.
 from __future__ import annotations
 
 import contextvars
+import functools
 import math
 import time
 from collections.abc import Iterable
@@ -103,7 +104,9 @@ def for_author(author_id: int) -> set[str]:
 
 
 def for_photos(photo_ids: Iterable[int]) -> set[str]:
-    return {photo(pk) for pk in photo_ids}
+    """Pages showing these photos, and the API (its articles and photos)."""
+    found = {photo(pk) for pk in photo_ids}
+    return found | {API} if found else found
 
 
 def for_object(obj) -> set[str]:
@@ -202,6 +205,20 @@ LIST_OF_ADDRESS = {
     "sitemap_part": SITEMAP,
     "news_sitemap": SITEMAP,
 }
+
+
+def names_api(view):
+    """The content API's reads name `api`: every change readers could see
+    purges it (they are the same for every client)."""
+
+    @functools.wraps(view)
+    def named(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            add_to(response, [API])
+        return response
+
+    return named
 
 
 def of_address(request) -> list[str]:
