@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make serve` sets DJANGO_DEBUG=false for the parts that serve.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run serve serve-edge test chromium redis-server varnish wrk lint format check reset-db lock bench
+.PHONY: install run serve serve-edge test chromium redis-server varnish nginx wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -128,11 +128,21 @@ lock: install
 # uncached, against a minimal Django view (PostgreSQL + Redis when both are set).
 # scale_bench: import of 10,000 stories, renditions by the worker, search and list
 # pages at 100,000 articles (SCALE_BENCH_ARGS="--import-sizes 10000,100000").
-bench: install wrk
+bench: install wrk varnish nginx
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
 	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
 	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
+
+# The serving benchmark's web-server ceiling, row (g): nginx-light from Debian.
+nginx:
+	@{ command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; \
+		else \
+			echo "The serving benchmark needs nginx: sudo apt-get install nginx-light"; exit 1; \
+		fi; }
 
 # The serving benchmark's load generator, from Debian's packages when missing.
 wrk:
