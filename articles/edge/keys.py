@@ -61,10 +61,18 @@ def photo(pk: int) -> str:
 EVERY_ARTICLE_LIST = (HOME, FEED, SITEMAP, CORRECTIONS, SEARCH, API)
 
 
+def purging() -> bool:
+    """Whether an edge is purged: if not, a change's keys are not worked out
+    (they cost queries: an import of thousands of stories would pay them)."""
+    return settings.NEWSROOM_PURGER != "none"
+
+
 def for_article_change(article_obj) -> set[str]:
     """The keys a change of this article (as stored now) purges."""
     from articles.models import Article
 
+    if not purging():
+        return set()
     found = {article(article_obj.pk), *EVERY_ARTICLE_LIST}
     found.add(section(article_obj.section_id))
     found.update(
@@ -87,6 +95,8 @@ def for_tags(tag_ids: Iterable[int]) -> set[str]:
     """A tag's pages and every article page that shows its name."""
     from taggit.models import TaggedItem
 
+    if not purging():
+        return set()
     ids = list(tag_ids)
     tagged = TaggedItem.objects.filter(tag_id__in=ids).values_list(
         "object_id", flat=True
@@ -97,6 +107,8 @@ def for_tags(tag_ids: Iterable[int]) -> set[str]:
 def for_author(author_id: int) -> set[str]:
     from articles.models import Article
 
+    if not purging():
+        return set()
     written = Article.authors.through.objects.filter(author_id=author_id)
     return {author(author_id)} | for_articles(
         written.values_list("article_id", flat=True)
@@ -115,6 +127,8 @@ def for_object(obj) -> set[str]:
 
     from articles.models import Author, Photo, PhotoCredit, Section
 
+    if not purging():
+        return set()
     if isinstance(obj, Section):
         return {SITE}  # its name is in every page's navigation
     if isinstance(obj, Author):
