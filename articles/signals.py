@@ -33,7 +33,8 @@ def announce_content_changed(
     waiting = getattr(_together, "senders", None)
     if waiting is not None:
         waiting.add(sender)
-        _together.keys = None if keys is None else _together.keys | keys
+        known = _together.keys
+        _together.keys = None if keys is None or known is None else known | keys
         return
     change = secrets.token_hex(8)
     _queue_turnover(change)

@@ -350,3 +350,24 @@ def test_the_content_api_names_itself_and_photo_changes_purge_it(
         update_renditions(story.hero_photo, force=True)
     sent = fastly.requests[-1]["headers"]["Surrogate-Key"].split(" ")
     assert set(sent) == {f"photo:{story.hero_photo_id}", "api"}
+
+
+def test_changes_announced_together_purge_once_all_their_keys(
+    fastly, django_capture_on_commit_callbacks
+):
+    from articles.models import Photo
+    from articles.signals import announce_content_changed, announcing_together
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with announcing_together():
+            announce_content_changed(Article, keys={"article:1"})
+            announce_content_changed(Photo, keys={"photo:2"})
+    assert [r["headers"]["Surrogate-Key"] for r in fastly.requests] == [
+        "article:1 photo:2"
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with announcing_together():
+            announce_content_changed(Article, keys=None)  # the whole site
+            announce_content_changed(Photo, keys={"photo:2"})
+    assert fastly.requests[-1]["headers"]["Surrogate-Key"] == "site"
