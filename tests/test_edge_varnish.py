@@ -220,3 +220,28 @@ def test_pages_outlive_the_origin_stopping(edge):
     answer = edge.get(live.get_absolute_url())
     assert answer.status == 200
     assert "Still here" in answer.body
+
+
+def test_a_purged_page_is_revalidated_with_its_etag(edge):
+    import subprocess
+
+    live = ready_story(make_credit(agency="AFP"), headline="Unchanged")
+    workflow.publish(live, by=an_editor("third-editor"))
+    first = twice(edge, live.get_absolute_url())
+    purged = httpx.request(
+        "PURGE", edge.base + "/", headers={"xkey-softpurge": f"article:{live.pk}"}
+    )
+    assert purged.status_code == 200
+    again = edge.get(live.get_absolute_url())
+    assert again.edge == "miss"
+    assert again.body == first.body
+    # Varnish asked the site with the page's ETag and was answered 304.
+    log = subprocess.run(
+        ["varnishlog", "-d", "-n", str(edge.workdir / "instance"), "-b"]
+        + ["-q", "BerespStatus == 304", "-i", "BereqHeader,BerespStatus"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"If-None-Match: {first.headers['ETag']}" in log
+    assert "BerespStatus   304" in log
