@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make serve` sets DJANGO_DEBUG=false for the parts that serve.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install install-dev run serve static test chromium redis-server wrk lint format check reset-db lock bench
+.PHONY: install install-dev run serve serve-edge static test chromium redis-server varnish nginx wrk lint format check reset-db lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -91,7 +91,32 @@ redis-server:
 			echo "The Redis fault tests need redis-server: sudo apt-get install redis-server"; exit 1; \
 		fi; }
 
-test: install-dev chromium redis-server
+# The edge cache: Debian's Varnish 7 and its xkey module (varnish-modules), for
+# `make serve-edge` and the tests that start a varnishd of their own.
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd; } && \
+	ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; \
+		else \
+			echo "The edge cache needs Varnish and xkey: sudo apt-get install varnish varnish-modules"; exit 1; \
+		fi; }
+
+# Varnish on EDGE_PORT in front of `make serve` (the VCL's backend is
+# 127.0.0.1:8000), purged by the site on every change; stopped with it.
+EDGE_PORT ?= 6081
+EDGE_DIR := $(CURDIR)/.varnish
+serve-edge: install varnish
+	@mkdir -p $(EDGE_DIR)
+	PATH="$$PATH:/usr/sbin" varnishd -j none -n $(EDGE_DIR) -a $(HOST):$(EDGE_PORT) -T none \
+		-f $(CURDIR)/deploy/varnish/default.vcl -s malloc,256m -P $(EDGE_DIR)/varnishd.pid
+	@echo "Serving http://$(HOST):$(EDGE_PORT)/ through Varnish"
+	@trap 'kill $$(cat $(EDGE_DIR)/varnishd.pid) 2>/dev/null' EXIT INT TERM; \
+		NEWSROOM_PURGER=varnish NEWSROOM_VARNISH_URLS=http://$(HOST):$(EDGE_PORT) \
+		$(MAKE) serve PORT=8000
+
+test: install-dev chromium redis-server varnish
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -128,12 +153,22 @@ lock: install-dev
 # admin_bench: p95 of each admin screen editors open daily (desk, article list with
 # search and filters, change page, photo library, revisions) at 10,000 and 100,000
 # articles, 50 people in five roles (ADMIN_BENCH_ARGS="--sizes 10000").
-bench: install wrk
+bench: install wrk varnish nginx
 	$(PY) bench/photo_weight.py
 	$(PY) bench/related_bench.py $(BENCH_ARGS)
 	$(PY) bench/serve_bench.py $(SERVE_BENCH_ARGS)
 	$(PY) bench/scale_bench.py $(SCALE_BENCH_ARGS)
 	$(PY) bench/admin_bench.py $(ADMIN_BENCH_ARGS)
+
+# The serving benchmark's web-server ceiling, row (g): nginx-light from Debian.
+nginx:
+	@{ command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; \
+		else \
+			echo "The serving benchmark needs nginx: sudo apt-get install nginx-light"; exit 1; \
+		fi; }
 
 # The serving benchmark's load generator, from Debian's packages when missing.
 wrk:

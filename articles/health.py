@@ -5,7 +5,8 @@ scheduler has not run for more than five minutes while an article is due (or
 an article is more than five minutes overdue). An unreachable cache is
 reported but is not fatal: pages are then served uncached. It is public, so it
 says whether the scheduler's last run failed, never why: editors read the
-error on their desk.
+error on their desk. `edge` names the purger and whether the last purge of
+the edge failed (it is retried; a later success clears it).
 """
 
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from articles.edge import purging
 from articles.models import Article
 from articles.workflow.scheduler import last_heartbeat
 
@@ -71,6 +73,7 @@ def healthz(request):
         }
         body["overdue_articles"] = state["overdue"]
         healthy = not state["late"]
+    body["edge"] = purging.state()
     body["status"] = "ok" if healthy else "failing"
     response = JsonResponse(body, status=200 if healthy else 503)
     add_never_cache_headers(response)

@@ -22,16 +22,25 @@ from django.dispatch import Signal
 content_changed = Signal()
 
 
-def announce_content_changed(sender) -> None:
+def announce_content_changed(
+    sender, *, keys: set[str] | None = None, hard: bool = False
+) -> None:
     """Send `content_changed` when the current transaction commits; in the same
     transaction, ask the worker to turn the page cache over a little later, in
-    case this process stops before it sends."""
+    case this process stops before it sends, and hold the edge's purge of
+    `keys` (`articles.edge.keys`; None: the whole site) the same way; `hard`
+    drops the pages at the edge rather than marking them stale."""
     waiting = getattr(_together, "senders", None)
     if waiting is not None:
         waiting.add(sender)
+        known = _together.keys
+        _together.keys = None if keys is None or known is None else known | keys
         return
     change = secrets.token_hex(8)
     _queue_turnover(change)
+    from articles.edge.purging import purge_later
+
+    purge_later(keys, hard=hard)
     transaction.on_commit(
         lambda: content_changed.send(sender=sender, change=change), robust=True
     )
@@ -63,11 +72,16 @@ def announcing_together():
     thousands of stories), instead of once each."""
     outer = getattr(_together, "senders", None)
     _together.senders = set() if outer is None else outer
+    if outer is None:
+        _together.keys = set()
     try:
         yield
         senders = _together.senders
+        found = _together.keys
     finally:
         _together.senders = outer
-    if outer is None:
-        for sender in senders:
-            announce_content_changed(sender)
+    if outer is None and senders:
+        first, *others = senders
+        announce_content_changed(first, keys=found)
+        for sender in others:
+            announce_content_changed(sender, keys=set())

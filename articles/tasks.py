@@ -15,12 +15,14 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.background.queue import background_task, enqueue
+from articles.edge import keys as edge_keys
 from articles.signals import announce_content_changed
 
 __all__ = [
     "enqueue",
     "make_renditions",
     "publish_due",
+    "purge_edge",
     "refresh_related",
     "relay_left_behind",
     "renditions_later",
@@ -42,7 +44,8 @@ def make_renditions(photo_id: int) -> str:
     with transaction.atomic():
         if not update_renditions(photo):
             return "current"
-        announce_content_changed(Photo)  # pages now show the new renditions
+        # pages now show the new renditions
+        announce_content_changed(Photo, keys=edge_keys.for_photos([photo_id]))
     return "made"
 
 
@@ -61,7 +64,8 @@ def refresh_related(article_ids: list[int]) -> int:
 
     with transaction.atomic():
         related.refresh_articles(article_ids)
-        announce_content_changed(Tag)  # tag pages count through the index
+        # tag pages count through the index
+        announce_content_changed(Tag, keys=edge_keys.for_articles(article_ids))
     return len(article_ids)
 
 
@@ -93,6 +97,15 @@ def turn_over_pages(change: str) -> str:
     from articles.cache.generation import turned_over
 
     return "turned over" if turned_over(change) else "already done"
+
+
+@background_task(priority=20)
+def purge_edge(change: str, keys: list[str], hard: bool = False) -> str:
+    """Purge a committed change's keys at the edge, unless the process that
+    made the change already did; retried with back-off while the edge fails."""
+    from articles.edge.purging import send_once
+
+    return "purged" if send_once(change, keys, hard=hard) else "already done"
 
 
 @background_task(priority=20)

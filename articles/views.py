@@ -12,8 +12,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import home, search, workflow
-from articles.body import render_body
+from articles.body import photo_ids, render_body
 from articles.cache.fragments import remember
+from articles.edge import keys
 from articles.feeds.views import alternates
 from articles.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
@@ -57,12 +58,15 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("show_section", True)
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        keys.shows_articles(context["object_list"])
+        return context
 
 
 class SectionView(ArticleListView):
     def filter_articles(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["section"])
+        keys.shows(keys.section(self.section.pk))
         return articles.filter(section=self.section)
 
     def list_name(self):
@@ -89,10 +93,12 @@ class TagView(ArticleListView):
             moved = get_object_or_404(
                 TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
             )
+            keys.shows(keys.tag(moved.tag.pk))
             return redirect("articles:tag", moved.tag.slug, permanent=True)
         return super().get(request, *args, **kwargs)
 
     def filter_articles(self, articles):
+        keys.shows(keys.tag(self.tag.pk))
         return articles.filter(tags=self.tag)
 
     def get_queryset(self):
@@ -118,6 +124,7 @@ class TagView(ArticleListView):
 class AuthorView(ArticleListView):
     def filter_articles(self, articles):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        keys.shows(keys.author(self.author.pk))
         return articles.filter(authors=self.author)
 
     def list_name(self):
@@ -145,6 +152,7 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
         except Http404:
             return self.not_live(request, kwargs["slug"])
         if article.section.slug != kwargs["section"]:
+            keys.shows(keys.article(article.pk))
             return redirect(article, permanent=True)
         return render_article(request, article)
 
@@ -181,6 +189,9 @@ def render_article(request, article: Article, *, preview: bool = False):
     never-cache and noindex.
     """
     if not preview:
+        keys.shows(keys.article(article.pk))
+        shown_photos = [article.hero_photo_id, *photo_ids(article.body)]
+        keys.shows(*(keys.photo(pk) for pk in shown_photos if pk))
         return _article_response(request, article, preview=False)
     response = _article_response(request, workflow.preview(article), preview=True)
     add_never_cache_headers(response)
@@ -246,6 +257,7 @@ class SearchView(TemplateView):
             if article := cards.get(hit.article_id):
                 article.search_snippet = hit.snippet
                 articles.append(article)
+        keys.shows_articles(articles)
         page_obj = Paginator(range(found.total), size).get_page(number)
         return super().get_context_data(
             heading="Search",

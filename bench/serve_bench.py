@@ -11,7 +11,10 @@ it prints, under the same load: requests per second and p50/p99 latency of
 (a) a minimal Django view returning a page of the article page's size with no
 database (bench/ceiling.py), (b) article pages from the page cache, (c) article
 pages with the cache off, (d) the home page with the cache off, (e) conditional
-GETs answered 304; each as a ratio to (a); in the same rounds, what bounds (c):
+GETs answered 304, (f) article pages through Varnish (deploy/varnish/default.vcl)
+in front of (b)'s server, (g) nginx serving the same pages' bytes from files (the
+web server's ceiling here); each as a ratio to (a), (f) also to (g); in the same
+rounds, what bounds (c):
 the article's own row read through the ORM or by hand-written SQL with nothing
 rendered, and the ORM read rendered in the page shell; then every page type,
 uncached, with its p50 and query count. Tables are written to
@@ -32,6 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import edge
 from related_bench import RESULTS, ROOT, bench_database_url
 
 PORT = int(os.environ.get("BENCH_PORT", "18410"))
@@ -39,6 +43,8 @@ PORT = int(os.environ.get("BENCH_PORT", "18410"))
 # database or Redis leave the processors to the others.
 WORKERS = multiprocessing.cpu_count() * 2 + 1
 TARGETS = {"b": 0.9, "c": 0.3, "d": 0.2}
+# (f) is measured against (g), the web server's ceiling, not against (a).
+EDGE_TARGET = 0.8
 ROUNDS = 2
 LABELS = {
     "a": "(a) minimal Django view, no database",
@@ -46,6 +52,8 @@ LABELS = {
     "c": "(c) article page, cache off",
     "d": "(d) home page, cache off",
     "e": "(e) conditional GET answered 304",
+    "f": "(f) article page, through Varnish",
+    "g": "(g) the same bytes from files, nginx",
 }
 # What bounds (c): the least an uncached article page can do (bench/ceiling.py).
 FLOOR_LABELS = {
@@ -241,13 +249,24 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
     machine slows them alike, then every page type uncached."""
     article = pages["article"]
     off_env = server_env(database_url, cache=False)
-    on_env = server_env(database_url, cache=True)
-    with gunicorn(off_env, PORT) as off, gunicorn(on_env, PORT + 1) as on:
+    on_env = {
+        **server_env(database_url, cache=True),
+        # Varnish keeps the pages as long as the site says it may: until a purge.
+        "NEWSROOM_PURGER": "varnish",
+        "NEWSROOM_VARNISH_URLS": f"http://127.0.0.1:{PORT + 2}",
+    }
+    with contextlib.ExitStack() as servers:
+        off = servers.enter_context(gunicorn(off_env, PORT))
+        on = servers.enter_context(gunicorn(on_env, PORT + 1))
+        varnish = servers.enter_context(edge.varnish(PORT + 1, PORT + 2, start))
+        files = {path: fetch(on + path)[2] for path in article}
+        nginx = servers.enter_context(edge.nginx(files, PORT + 3, start))
         size = len(fetch(off + article[0])[2])
         ceiling = [f"/ceiling/{size}/"]
         wrk(off, 2, connections, ceiling)  # warm-up
-        for path in article:  # fills the cache
+        for path in article:  # fills the page cache, then Varnish
             fetch(on + path)
+            fetch(varnish + path)
         etag = fetch(on + article[0])[1]["ETag"]
         assert fetch(on + article[0], {"If-None-Match": etag})[0] == 304
         runs = {
@@ -258,6 +277,8 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
             "e": lambda s: wrk(
                 on, s, connections, article[:1], {"If-None-Match": etag}
             ),
+            "f": lambda s: wrk(varnish, s, connections, article),
+            "g": lambda s: wrk(nginx, s, connections, article),
             **{
                 key: lambda s, paths=paths: wrk(off, s, connections, paths)
                 for key, paths in floor_paths(article, size).items()
@@ -369,13 +390,17 @@ def format_report(vendor: str, args, results: list) -> str:
             "| what | req/s | p50 | p99 | ratio to (a) | target | errors |",
             "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
         ]
-        for key in "abcde":
+        for key in "abcdefg":
             row = core[key]
             ratio = row["rps"] / core["a"]["rps"]
             target = TARGETS.get(key)
             verdict = (
                 f"≥ {target} {'met' if ratio >= target else 'MISSED'}" if target else ""
             )
+            if key == "f":
+                to_g = row["rps"] / core["g"]["rps"]
+                met = "met" if to_g >= EDGE_TARGET else "MISSED"
+                verdict = f"{to_g:.3f} of (g): ≥ {EDGE_TARGET} {met}"
             lines.append(
                 f"| {LABELS[key]} | {row['rps']:.0f} | {row['p50']:.2f} ms "
                 f"| {row['p99']:.2f} ms | {ratio:.3f} | {verdict} | {row['errors']} |"

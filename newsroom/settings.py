@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
@@ -354,6 +355,38 @@ NEWSROOM_PAGE_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_MAX_AGE", "10"))
 NEWSROOM_PAGE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("NEWSROOM_PAGE_STALE_WHILE_REVALIDATE", "60")
 )
+
+# The edge (README.md, "The edge cache"): every public response names what it
+# shows in this header (`Cache-Tag` for Cloudflare), and each change purges
+# exactly those keys through NEWSROOM_PURGER: varnish, fastly, cloudflare or none.
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get(
+    "NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key"
+)
+NEWSROOM_PURGER = os.environ.get("NEWSROOM_PURGER", "none")
+if NEWSROOM_PURGER not in ("none", "varnish", "fastly", "cloudflare"):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_PURGER must be none, varnish, fastly or cloudflare, "
+        f"not {NEWSROOM_PURGER!r}"
+    )
+# How long the edge keeps a page (Surrogate-Control) when a purger is set.
+NEWSROOM_EDGE_MAX_AGE = int(os.environ.get("NEWSROOM_EDGE_MAX_AGE", "86400"))
+# Soft purges mark pages stale (served while refetched) rather than drop them.
+NEWSROOM_PURGE_SOFT = env_bool("NEWSROOM_PURGE_SOFT", True)
+NEWSROOM_VARNISH_URLS = [
+    url.strip().rstrip("/")
+    for url in os.environ.get("NEWSROOM_VARNISH_URLS", "").split(",")
+    if url.strip()
+]
+NEWSROOM_FASTLY_SERVICE_ID = os.environ.get("NEWSROOM_FASTLY_SERVICE_ID", "")
+NEWSROOM_FASTLY_API_TOKEN = os.environ.get("NEWSROOM_FASTLY_API_TOKEN", "")
+NEWSROOM_FASTLY_API_URL = os.environ.get(
+    "NEWSROOM_FASTLY_API_URL", "https://api.fastly.com"
+).rstrip("/")
+NEWSROOM_CLOUDFLARE_ZONE_ID = os.environ.get("NEWSROOM_CLOUDFLARE_ZONE_ID", "")
+NEWSROOM_CLOUDFLARE_API_TOKEN = os.environ.get("NEWSROOM_CLOUDFLARE_API_TOKEN", "")
+NEWSROOM_CLOUDFLARE_API_URL = os.environ.get(
+    "NEWSROOM_CLOUDFLARE_API_URL", "https://api.cloudflare.com"
+).rstrip("/")
 
 # --- Security (see SECURITY.md) ------------------------------------------------
 # Headers. No inline script and no eval anywhere: public pages run no script, and

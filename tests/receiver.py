@@ -24,7 +24,11 @@ class Receiver:
                 length = int(self.headers.get("content-length", 0))
                 body = self.rfile.read(length).decode()
                 receiver.requests.append(
-                    {"headers": dict(self.headers.items()), "body": body}
+                    {
+                        "headers": dict(self.headers.items()),
+                        "body": body,
+                        "path": self.path,
+                    }
                 )
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)

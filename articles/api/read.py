@@ -27,9 +27,11 @@ from articles.api.schemas import (
     TagOut,
     TagPage,
 )
+from articles.edge import keys as edge_keys
 from articles.models import Article, Author, Photo, PhotoUsage, Section
 
 router = Router(tags=["Read"])
+router.add_decorator(edge_keys.names_api, mode="view")
 
 ERRORS = {400: Error, 404: Error, 422: Error}
 conditional = decorate_view(conditional_page)

@@ -26,6 +26,7 @@ from django.utils.cache import (
 )
 
 from articles.cache import generation, store
+from articles.edge import keys as edge_keys
 
 READER_METHODS = ("GET", "HEAD")
 CACHEABLE_STATUSES = (200, 301)
@@ -37,12 +38,19 @@ RENDER_LOCK_SECONDS = 10
 
 
 def public_page(view):
-    """Mark a view's responses as the same for every anonymous reader."""
+    """Mark a view's responses as the same for every anonymous reader, naming
+    what they show in the surrogate key header (`articles.edge.keys`), which is
+    stored with the page like every header."""
 
     @wraps(view)
     def marked(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        with edge_keys.collecting() as shown:
+            response = view(request, *args, **kwargs)
+            if not getattr(response, "is_rendered", True):
+                response.render()  # what it shows is noted as it renders
         response.public_page = True
+        if "no-store" not in response.get("Cache-Control", ""):  # not a preview
+            edge_keys.add_to(response, [*edge_keys.of_address(request), *shown])
         return response
 
     return marked
@@ -57,6 +65,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if is_staff(request):
                 patch_cache_control(response, private=True, no_store=True)
+                del response[edge_keys.header_name()]
             return response
         if not settings.NEWSROOM_PAGE_CACHE:
             response = self.get_response(request)
@@ -165,6 +174,7 @@ def add_public_headers(response, *, until: float) -> None:
         stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_WHILE_REVALIDATE,
     )
     patch_vary_headers(response, ["Cookie"])
+    edge_keys.add_edge_lifetime(response, until=until)
     if not response.has_header("ETag"):
         set_response_etag(response)
 

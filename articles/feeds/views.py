@@ -16,6 +16,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.body import render_body
+from articles.edge import keys
 from articles.feeds.formats import NewsAtomFeed, NewsRssFeed
 from articles.listing import live_in_order, newest_live, newest_tagged_ids
 from articles.models import Article, Author, Section, TagRedirect
@@ -72,6 +73,7 @@ class ArticleFeed(Feed):
         return newest_live(self.articles(obj), FEED_SIZE, cards=entries())
 
     def item_title(self, item):
+        keys.shows_articles([item])  # each entry names its article
         return item.headline
 
     def item_description(self, item):
@@ -147,7 +149,9 @@ class LatestAtomFeed(AtomMixin, LatestFeed):
 
 class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        section = get_object_or_404(Section, slug=slug)
+        keys.shows(keys.section(section.pk))
+        return section
 
     def title(self, obj=None):
         return f"{settings.NEWSROOM_SITE_NAME}: {obj.name}"
@@ -184,6 +188,7 @@ class TagFeed(ArticleFeed):
         tag = get_object_or_404(Tag, slug=slug)
         if not Article.objects.live().filter(tags=tag).exists():
             raise Http404("No live articles under this tag.")
+        keys.shows(keys.tag(tag.pk))
         return tag
 
     def title(self, obj=None):
@@ -210,7 +215,9 @@ class TagAtomFeed(AtomMixin, TagFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author, slug=slug)
+        keys.shows(keys.author(author.pk))
+        return author
 
     def title(self, obj=None):
         return f"{settings.NEWSROOM_SITE_NAME}: {obj.name}"

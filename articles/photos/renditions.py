@@ -21,6 +21,7 @@ from PIL import (
     ImageOps,
 )
 
+from articles.edge import keys as edge_keys
 from articles.models import Photo
 from articles.photos.metadata import embedded_metadata, exif_bytes, xmp_bytes
 from articles.photos.validation import DECODERS, orientation
@@ -207,7 +208,8 @@ def update_renditions(photo: Photo, *, force: bool = False) -> list[str]:
         delete_files(storage, written)
         raise
     transaction.on_commit(lambda: delete_files(storage, old))
-    announce_content_changed(Photo)  # pages must link to the new files
+    # pages must link to the new files
+    announce_content_changed(Photo, keys=edge_keys.for_photos([photo.pk]))
     return written
 
 

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from articles.edge import keys as edge_keys
 from articles.models import Photo
 from articles.photos.originals import original_storage
 from articles.photos.renditions import (
@@ -82,7 +83,8 @@ def save_photos(
                     written += update_renditions(photo)
                 elif not renditions_are_current(photo):
                     renditions_later([photo])
-            announce_content_changed(Photo)
+            shown = edge_keys.for_photos(photo.pk for photo, _ in batch)
+            announce_content_changed(Photo, keys=shown)
     except BaseException:
         delete_stored_files(written)
         raise
@@ -126,7 +128,7 @@ def delete_photo_files(photo: Photo) -> None:
     """Remove a deleted photo's file and renditions once the deletion commits."""
     names = [photo.image.name, *rendition_names(photo.renditions or {})]
     transaction.on_commit(lambda: delete_stored_files(names))
-    announce_content_changed(Photo)
+    announce_content_changed(Photo, keys=edge_keys.for_photos([photo.pk]))
 
 
 # Stragglers: a process killed while its transaction was open wrote picture files

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from articles.edge import keys as edge_keys
 from articles.models import Article, ArticleEvent, Correction
 from articles.signals import announce_content_changed
 from articles.workflow import recording
@@ -79,4 +80,4 @@ def _recorded(article: Article, now, action: str, actor, comment: str) -> None:
     article.corrected_at = now
     recording.event(article, action, actor, comment=comment)
     recording.revision(article, actor, comment)
-    announce_content_changed(Article)
+    announce_content_changed(Article, keys=edge_keys.for_article_change(article))

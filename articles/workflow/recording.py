@@ -70,7 +70,7 @@ def saved(article: Article, actor, *, comment: str, old_path: str | None) -> Non
     related.refresh_for(article)  # and the search index, which follows it
     record_uses(article)  # where each photo is used, for the photo library
     revision(article, actor, comment)
-    follow_up.pages_changed(Article)
+    follow_up.pages_changed(article)
 
 
 def new_version(article: Article, actor) -> None:

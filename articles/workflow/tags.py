@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles import related
+from articles.edge import keys as edge_keys
 from articles.models import Article, ArticleEvent, PendingChange, TagRedirect
 from articles.signals import announce_content_changed, announcing_together
 from articles.tasks import enqueue, refresh_related
@@ -64,6 +65,8 @@ def merge_tags(tags: Iterable[Tag], into: Tag, *, by: User) -> MergeResult:
         Tag.objects.filter(pk__in=merged_ids).delete()
         names = ", ".join(f"“{tag.name}”" for tag in merged)
         _record(articles, by, f"Tags merged: {names} into “{into.name}”")
+        shown = {edge_keys.tag(pk) for pk in [*merged_ids, into.pk]}
+        announce_content_changed(Tag, keys=shown)
     return MergeResult(
         survivor=into, merged=[tag.name for tag in merged], articles=len(articles)
     )
@@ -98,7 +101,10 @@ def rename_tag(tag: Tag, *, name: str, slug: str, by: User) -> Tag:
         _rename_in_pending_changes(articles, renames)
         if renames:
             _record(articles, by, f"Tag renamed: “{old_name}” to “{name}”")
-        announce_content_changed(Tag)
+        shown = {edge_keys.tag(locked.pk)} | edge_keys.for_articles(
+            [article.pk for article in articles]
+        )
+        announce_content_changed(Tag, keys=shown)
     tag.name, tag.slug = locked.name, locked.slug
     return tag
 
@@ -204,5 +210,4 @@ def _record(articles: list[Article], by: User, comment: str) -> None:
         # worker; pages read through live() meanwhile, so nothing leaks.
         for start in range(0, len(ids), CHUNK):
             enqueue(refresh_related, ids[start : start + CHUNK])
-    announce_content_changed(Article)
-    announce_content_changed(Tag)
+    announce_content_changed(Article, keys=edge_keys.for_articles(ids))
