@@ -10,13 +10,11 @@ from datetime import timedelta
 import httpx
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from articles import workflow
 from articles.preview import share_url
-from articles.tags import record_rename
 from tests.edge_server import Varnish
 from tests.factories import (
     make_article,
@@ -48,7 +46,12 @@ def editor_who_takes_down():
     editor = an_editor()
     editor.user_permissions.add(
         *Permission.objects.filter(
-            codename__in=["take_down_article", "change_photocredit", "view_photocredit"]
+            codename__in=[
+                "take_down_article",
+                "change_photocredit",
+                "view_photocredit",
+                "change_tag",
+            ]
         )
     )
     return type(editor).objects.get(pk=editor.pk)
@@ -116,11 +119,9 @@ def test_each_kind_of_change_reaches_readers_through_the_edge_and_nothing_else_g
     # A tag renamed, on the pages of the articles that carry it.
     twice(edge, story.get_absolute_url())
     tag = story.tags.get()
-    old_name, old_slug = tag.name, tag.slug
-    with transaction.atomic():  # as the tag admin saves it
-        tag.name, tag.slug = "Harbours and docks", "harbours-and-docks"
-        tag.save()
-        record_rename(tag, old_name, old_slug)
+    workflow.rename_tag(
+        tag, name="Harbours and docks", slug="harbours-and-docks", by=editor
+    )
     assert shows(edge, story.get_absolute_url(), "Harbours and docks")
     untouched_stay_hits()
 

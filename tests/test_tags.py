@@ -215,6 +215,7 @@ def test_a_form_opened_before_a_merge_is_refused_and_the_merge_is_recorded(
     from tests.receiver import Receiver
 
     settings.NEWSROOM_WEBHOOKS_IN_BACKGROUND = False
+    settings.NEWSROOM_WEBHOOK_ALLOWED_HOSTS = [Receiver.host]
     live = make_article(headline="Robots", tags=["AI", "China"])
     draft = make_article(status=Article.Status.DRAFT, publish_at=None, tags=["AI"])
     form = change_form_data(draft, headline="Robots, the draft")
