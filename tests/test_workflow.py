@@ -19,6 +19,7 @@ from tests.factories import (
     make_photo,
     make_role_user,
     make_section,
+    staff_reporter,
 )
 
 Status = Article.Status
@@ -286,6 +287,7 @@ def test_restoring_a_revision_onto_a_scheduled_article_passes_its_checklist(edit
         slug="port-opens",
         standfirst="The port opens.",
         section=make_section().pk,
+        authors=[staff_reporter().pk],
     )
     article = workflow.create(content, by=editor)
     untagged = reversion.models.Version.objects.get_for_object(article).get()
