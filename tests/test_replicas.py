@@ -24,24 +24,30 @@ def clusters():
     clusters.stop()
 
 
-def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(clusters, tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": clusters.url(clusters.primary_port, "newsroom"),
-        "DATABASE_REPLICA_URL": clusters.url(clusters.replica_port, "newsroom"),
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "NEWSROOM_TASK_BACKEND": "immediate",
-        "REDIS_URL": "",
-    }
+def run_scenario(script: Path, clusters, database: str, tmp_path, **env) -> dict:
+    """What the scenario script saw, run on `database` of the primary and its
+    replica."""
     run = subprocess.run(
-        [sys.executable, str(SCENARIO)],
-        env=env,
+        [sys.executable, str(script)],
+        env={
+            **os.environ,
+            "DATABASE_URL": clusters.url(clusters.primary_port, database),
+            "DATABASE_REPLICA_URL": clusters.url(clusters.replica_port, database),
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+            "NEWSROOM_TASK_BACKEND": "immediate",
+            "REDIS_URL": "",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(clusters, tmp_path):
+    seen = run_scenario(SCENARIO, clusters, "newsroom", tmp_path)
     assert seen["replica_in_recovery"] is True  # a real standby, read-only
 
     # A visitor's page is read from the replica only.
@@ -81,25 +87,14 @@ def test_a_page_read_from_a_lagging_replica_is_never_kept_as_current(
     with psycopg.connect(clusters.url(clusters.primary_port, "postgres")) as db:
         db.autocommit = True
         db.execute("CREATE DATABASE newsroom_lag")
-    env = {
-        **os.environ,
-        "DATABASE_URL": clusters.url(clusters.primary_port, "newsroom_lag"),
-        "DATABASE_REPLICA_URL": clusters.url(clusters.replica_port, "newsroom_lag"),
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "NEWSROOM_PAGE_CACHE": "1",
-        "NEWSROOM_PAGE_CACHE_DIR": str(tmp_path / "pages"),
-        "NEWSROOM_TASK_BACKEND": "immediate",
-        "REDIS_URL": "",
-    }
-    run = subprocess.run(
-        [sys.executable, str(LAG_SCENARIO)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    seen = run_scenario(
+        LAG_SCENARIO,
+        clusters,
+        "newsroom_lag",
+        tmp_path,
+        NEWSROOM_PAGE_CACHE="1",
+        NEWSROOM_PAGE_CACHE_DIR=str(tmp_path / "pages"),
     )
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
     # The reader who asks while the replica lags gets the page as the replica
     # has it; the next reader, once it has replayed, gets the story.
     assert seen == {
