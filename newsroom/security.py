@@ -1,13 +1,17 @@
-"""Start-up checks that refuse an unsafe production configuration.
+"""Checks that refuse to serve an unsafe production configuration.
 
 Settings are read from the environment; with DEBUG off a forgotten variable must
-stop the process at once, naming the variable, rather than serve with the
-development key or answer every host.
+stop the web server at once, naming the variable, rather than serve with the
+development key or answer every host (`refuse_to_serve_unsafely`, called by
+`newsroom/wsgi.py`). `manage.py check --deploy` reports the same problems.
+Management commands (migrations, imports, checks) run without them: they serve
+no one, and a developer's `manage.py check` needs no production secret.
 """
 
 import os
 from urllib.parse import urlsplit
 
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
 # The key settings.py falls back to when DJANGO_SECRET_KEY is not set.
@@ -15,8 +19,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me"
 MIN_SECRET_KEY_LENGTH = 50
 
 
-def require_production_settings(*, secret_key: str, allowed_hosts: list[str]) -> None:
-    """Raise ImproperlyConfigured, naming the variable, for each unsafe value."""
+def production_problems(*, secret_key: str, allowed_hosts: list[str]) -> list[str]:
+    """What is unsafe about these settings for serving with DEBUG off, each
+    naming its variable."""
     problems = []
     if not os.environ.get("DJANGO_SECRET_KEY"):
         problems.append("DJANGO_SECRET_KEY is not set")
@@ -36,12 +41,42 @@ def require_production_settings(*, secret_key: str, allowed_hosts: list[str]) ->
         )
     elif "*" in allowed_hosts:
         problems.append("DJANGO_ALLOWED_HOSTS must name the hosts, not '*'")
+    return problems
+
+
+def refusal(problems: list[str]) -> str:
+    return (
+        "Refusing to start with DJANGO_DEBUG off: "
+        + "; ".join(problems)
+        + ". See SECURITY.md, 'Production checklist'."
+    )
+
+
+def refuse_to_serve_unsafely() -> None:
+    """Raise ImproperlyConfigured, naming each variable, before the web server
+    serves anyone with DEBUG off and an unsafe setting."""
+    from django.conf import settings
+
+    if settings.DEBUG:
+        return
+    problems = production_problems(
+        secret_key=settings.SECRET_KEY, allowed_hosts=settings.ALLOWED_HOSTS
+    )
     if problems:
-        raise ImproperlyConfigured(
-            "Refusing to start with DJANGO_DEBUG off: "
-            + "; ".join(problems)
-            + ". See SECURITY.md, 'Production checklist'."
-        )
+        raise ImproperlyConfigured(refusal(problems))
+
+
+@register(Tags.security, deploy=True)
+def check_production_settings(app_configs=None, **kwargs) -> list[Error]:
+    """`manage.py check --deploy`: what would stop the web server."""
+    from django.conf import settings
+
+    if settings.DEBUG:
+        return []
+    problems = production_problems(
+        secret_key=settings.SECRET_KEY, allowed_hosts=settings.ALLOWED_HOSTS
+    )
+    return [Error(refusal(problems), id="newsroom.E001")] if problems else []
 
 
 def media_origin(media_url: str) -> list[str]:

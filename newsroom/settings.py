@@ -18,7 +18,6 @@ from js_asset import static_lazy
 from newsroom.security import (
     DEVELOPMENT_SECRET_KEY,
     media_origin,
-    require_production_settings,
 )
 from newsroom.storage_url import storages_from_url
 
@@ -47,8 +46,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
-if not DEBUG:
-    require_production_settings(secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+# With DEBUG off, the web server refuses to start without a real key and named
+# hosts (`newsroom/wsgi.py`); `check --deploy` reports the same.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

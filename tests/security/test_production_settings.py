@@ -1,4 +1,5 @@
-"""Production settings fail closed; `check --deploy` is clean when they are set."""
+"""Production settings fail closed: the web server refuses to start without them
+and `check --deploy` names them; it is clean when they are set."""
 
 import os
 import subprocess
@@ -17,6 +18,15 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
+    return run_python("manage.py", *args, **env)
+
+
+def serve(**env):
+    """Load the web server's application (newsroom/wsgi.py), as gunicorn does."""
+    return run_python("-c", "import newsroom.wsgi", **env)
+
+
+def run_python(*args, **env):
     environ = {
         key: value
         for key, value in os.environ.items()
@@ -25,7 +35,7 @@ def manage(*args, **env):
     environ.update(env)
     environ = {key: value for key, value in environ.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -50,10 +60,14 @@ def manage(*args, **env):
     ],
 )
 def test_start_up_refuses_an_unsafe_production_setting_and_names_it(change, named):
-    result = manage("check", **(PRODUCTION | change))
+    result = serve(**(PRODUCTION | change))
     assert result.returncode != 0
     assert named in result.stderr
     assert "Refusing to start with DJANGO_DEBUG off" in result.stderr
+    # `check --deploy` says the same before a deployment.
+    checked = manage("check", "--deploy", **(PRODUCTION | change))
+    assert checked.returncode != 0
+    assert named in checked.stderr
 
 
 def test_check_deploy_with_the_documented_production_variables_reports_nothing():
@@ -74,8 +88,8 @@ def test_production_cookies_are_secure_and_http_only_and_https_is_enforced():
 
 
 def test_a_deployment_that_sets_nothing_runs_with_debug_off():
-    # No secret key and no hosts with DEBUG off: start-up stops and says so.
-    started = manage("check")
+    # No secret key and no hosts with DEBUG off: the web server stops and says so.
+    started = serve()
     assert started.returncode != 0
     assert "Refusing to start with DJANGO_DEBUG off" in started.stderr
     script = "from django.conf import settings; print(settings.DEBUG)"
@@ -88,3 +102,10 @@ def test_a_deployment_that_sets_nothing_runs_with_debug_off():
 def test_development_needs_only_debug_on():
     result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_management_commands_need_no_production_secret():
+    # They serve no one: a developer's check or migration runs as it is.
+    for args in (["check"], ["makemigrations", "--check", "--dry-run"]):
+        result = manage(*args)
+        assert result.returncode == 0, result.stderr
