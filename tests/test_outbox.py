@@ -174,11 +174,6 @@ CALIBRATION_PUBLISHES = 3
 KILL_WINDOW = 1.3
 
 
-@pytest.mark.skipif(
-    not (os.environ.get("DATABASE_URL", "").startswith("postgres"))
-    or not os.environ.get("REDIS_URL"),
-    reason="the kill test runs on PostgreSQL + Redis, as production does",
-)
 def test_killing_the_app_server_during_publishes_loses_nothing_that_committed(
     receiver, tmp_path
 ):
