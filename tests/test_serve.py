@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, Photo, SchedulerHeartbeat, Section
+from articles.models import Article, Author, Photo, SchedulerHeartbeat, Section
 from tests.factories import photo_bytes
 from tests.processes import database_url
 
@@ -244,6 +244,7 @@ def test_make_serve_publishes_a_scheduled_story_with_its_picture_at_its_minute(
         picture = photo.renditions["jpeg"][0]["name"]
 
         section = Section.objects.order_by("pk").first()
+        author = Author.objects.order_by("pk").first()
         editor.post_form(
             "/admin/articles/article/add/",
             "article_form",
@@ -254,6 +255,9 @@ def test_make_serve_publishes_a_scheduled_story_with_its_picture_at_its_minute(
                 "body": "<p>Every welding line now runs through the night.</p>",
                 "hero_photo": photo.pk,
                 "tags": "Robots",
+                "bylines-TOTAL_FORMS": "1",
+                "bylines-0-author": author.pk,
+                "bylines-0-position": "0",
                 "_save": "Save",
             },
         )
