@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 
-from articles import health, views
+from articles import health
 from articles.api.errors import no_such_address
 from articles.api.site import api
 from articles.cache import public_page
-from articles.sitemaps import SITEMAPS
+from articles.site import views
+from articles.site.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/account/", include("articles.security.urls")),
@@ -33,5 +34,5 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", public_page(views.news_sitemap), name="news_sitemap"),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
 ]

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import workflow
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.edge_server import Varnish
 from tests.factories import (
     make_article,

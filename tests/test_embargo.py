@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleEvent
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.factories import make_article
 from tests.public_outputs import OUTPUTS, make_story
 

@@ -23,7 +23,7 @@ from articles import workflow
 from articles.cache.middleware import RENDER_WAIT_SECONDS, page_key
 from articles.models import Article
 from articles.photos.storage import save_photo
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.factories import (
     make_article,
     make_author,

@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, PendingChange
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.factories import (
     change_form_data,
     make_article,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, ArticleRedirect, Section
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.factories import make_article, make_role_user, make_section, make_user
 from tests.public_outputs import OUTPUTS, make_story
 

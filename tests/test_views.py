@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.home import LEAD_COUNT as HOME_LEAD_COUNT
 from articles.models import Article, RelatedLink
+from articles.site.home import LEAD_COUNT as HOME_LEAD_COUNT
 from tests.factories import (
     make_article,
     make_author,

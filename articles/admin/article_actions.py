@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.admin.article_form import parse_local_datetime
 from articles.models import Article, ArticleEvent, ChecklistRule, Correction
-from articles.preview import share_url
+from articles.site.preview import share_url
 from articles.workflow.embargo import describe
 
 Action = ArticleEvent.Action

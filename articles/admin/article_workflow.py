@@ -19,7 +19,7 @@ from articles.admin.article_form import refusal
 from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
 from articles.sanitize import PHOTO_ID
-from articles.views import render_article
+from articles.site.views import render_article
 
 Action = ArticleEvent.Action
 PHOTO_LIBRARY_PAGE = 30

@@ -13,10 +13,10 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from articles.addresses import address
 from articles.models.people import Author, Section
 from articles.models.photos import Photo
 from articles.sanitize import sanitize_html
+from articles.site.addresses import address
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from articles.addresses import address
+from articles.site.addresses import address
 
 # Top-level paths that a section slug would shadow (see newsroom/urls.py).
 RESERVED_SECTION_SLUGS = frozenset(

@@ -1,7 +1,7 @@
 from django import template
 
-from articles import seo
 from articles.photos.renditions import social_card
+from articles.site import seo
 
 register = template.Library()
 

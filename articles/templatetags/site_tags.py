@@ -1,6 +1,6 @@
 from django import template
 
-from articles import navigation
+from articles.site import navigation
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ import re
 
 from django.urls import reverse
 
-from articles.preview import share_url
 from articles.security.csp import editor_script_hashes
+from articles.site.preview import share_url
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from articles.models import Article, Author, Photo, Section
-from articles.preview import share_url
+from articles.site.preview import share_url
 from tests.factories import jpeg_bytes, make_user, upload
 from tests.security.markup import more_than, scan_response
 from tests.security.xss_corpus import PAYLOADS

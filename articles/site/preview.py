@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
+# The salt predates the module's move: links already shared keep working.
 SALT = "articles.preview"
 
 

@@ -11,16 +11,17 @@ from django.utils.safestring import SafeString
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import home, search, workflow
+from articles import search, workflow
 from articles.body import photo_ids, render_body
 from articles.cache.fragments import remember
 from articles.edge import keys
-from articles.feeds.views import alternates
-from articles.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
-from articles.preview import article_for_token
 from articles.related import related_articles
-from articles.sitemaps import recent_news
+from articles.site import home
+from articles.site.feeds.views import alternates
+from articles.site.listing import NewestFirst, count_tagged, newest_tagged_ids
+from articles.site.preview import article_for_token
+from articles.site.sitemaps import recent_news
 
 
 class LiveArticleMixin:

@@ -10,7 +10,7 @@ from django.core.exceptions import TooManyFieldsSent
 from django.shortcuts import redirect
 
 from articles.models import ArticleRedirect
-from articles.views import gone
+from articles.site.views import gone
 
 
 def _wordpress_id(request) -> str:

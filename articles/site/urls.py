@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from articles import corrections, views
 from articles.cache import public_page
-from articles.feeds import views as feeds
+from articles.site import corrections, views
+from articles.site.feeds import views as feeds
 
 app_name = "articles"
 

@@ -13,10 +13,10 @@ chosen stories' cards, in one query, and their bylines.
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from articles import navigation
 from articles.cache.fragments import remember
-from articles.listing import newest_live_ids
 from articles.models import Article, Section
+from articles.site import navigation
+from articles.site.listing import newest_live_ids
 
 LEAD_COUNT = 5
 PER_SECTION = 4

@@ -29,4 +29,4 @@ def _forget(**kwargs) -> None:
     _reversed.cache_clear()
 
 
-setting_changed.connect(_forget, dispatch_uid="articles.addresses.forget")
+setting_changed.connect(_forget, dispatch_uid="articles.site.addresses.forget")

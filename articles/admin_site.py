@@ -96,4 +96,4 @@ def newsroom_apps(apps: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 class NewsroomAdminConfig(AdminConfig):
-    default_site = "articles.sites.NewsroomAdminSite"
+    default_site = "articles.admin_site.NewsroomAdminSite"

@@ -17,10 +17,10 @@ from taggit.models import Tag
 
 from articles.body import render_body
 from articles.edge import keys
-from articles.feeds.formats import NewsAtomFeed, NewsRssFeed
-from articles.listing import live_in_order, newest_live, newest_tagged_ids
 from articles.models import Article, Author, Section, TagRedirect
 from articles.photos.renditions import largest_jpeg
+from articles.site.feeds.formats import NewsAtomFeed, NewsRssFeed
+from articles.site.listing import live_in_order, newest_live, newest_tagged_ids
 
 FEED_SIZE = 20
 EMBARGO_SPARE = 5
