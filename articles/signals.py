@@ -38,12 +38,14 @@ def announce_content_changed(
         return
     change = secrets.token_hex(8)
     _queue_turnover(change)
-    from articles.edge.purging import purge_later
-
-    purge_later(keys, hard=hard)
     transaction.on_commit(
         lambda: content_changed.send(sender=sender, change=change), robust=True
     )
+    from articles.edge.purging import purge_later
+
+    # Registered after the turnover: an edge purged before the page cache turned
+    # over would fetch the old page again and keep it.
+    purge_later(keys, hard=hard, turnover=change)
 
 
 # The worker's turnover waits this long, so that it finds the committing

@@ -100,12 +100,15 @@ def turn_over_pages(change: str) -> str:
 
 
 @background_task(priority=20)
-def purge_edge(change: str, keys: list[str], hard: bool = False) -> str:
+def purge_edge(
+    change: str, keys: list[str], hard: bool = False, turnover: str | None = None
+) -> str:
     """Purge a committed change's keys at the edge, unless the process that
     made the change already did; retried with back-off while the edge fails."""
     from articles.edge.purging import send_once
 
-    return "purged" if send_once(change, keys, hard=hard) else "already done"
+    sent = send_once(change, keys, hard=hard, turnover=turnover)
+    return "purged" if sent else "already done"
 
 
 @background_task(priority=20)

@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Receiver:
     """Answers each POST with the next of `statuses` (then 200) and keeps it;
-    the answer's body is `answer`."""
+    the answer's body is `answer`; `on_arrival`, if set, is called before it
+    answers (what a CDN would do at that moment)."""
 
     # What a test sets NEWSROOM_WEBHOOK_ALLOWED_HOSTS to for webhooks to reach it.
     host = "127.0.0.1"
@@ -17,6 +18,7 @@ class Receiver:
         self.statuses: list[int] = []
         self.answer = b"ok"
         self.arrived = threading.Event()
+        self.on_arrival = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,6 +32,8 @@ class Receiver:
                         "path": self.path,
                     }
                 )
+                if receiver.on_arrival is not None:
+                    receiver.on_arrival()
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("content-length", str(len(receiver.answer)))

@@ -330,6 +330,54 @@ def test_the_worker_does_not_purge_again_what_the_committing_process_sent(
     assert result.return_value == "already done"
 
 
+def generation_when_purged(fastly) -> list[str]:
+    """The page cache's generation at the moment each purge reaches the edge,
+    when the edge would fetch the purged pages again."""
+    from articles.cache import store
+    from articles.cache.generation import GENERATION_KEY
+
+    seen = []
+    fastly.on_arrival = lambda: seen.append(store.get(GENERATION_KEY))
+    return seen
+
+
+def test_the_page_cache_turns_over_before_the_edge_is_purged(
+    fastly, editor, page_cache, django_capture_on_commit_callbacks
+):
+    from articles.cache import store
+    from articles.cache.generation import GENERATION_KEY, bump
+
+    article = ready()
+    bump()
+    before = store.get(GENERATION_KEY)
+    seen = generation_when_purged(fastly)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article, by=editor)
+    assert len(seen) == 1
+    assert seen[0] is not None and seen[0] != before
+    assert store.get(GENERATION_KEY) == seen[0]  # one turnover, not two
+
+
+def test_the_workers_purge_turns_the_page_cache_over_first_if_no_one_did(
+    fastly, editor, page_cache, task_queue, django_capture_on_commit_callbacks
+):
+    """The process that committed stopped before its own turnover and purge,
+    and the worker comes to the purge first."""
+    from articles.cache import store
+    from articles.cache.generation import GENERATION_KEY
+
+    article = ready_and_purged(fastly, task_queue)
+    before = store.get(GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.publish(article, by=editor)
+    task_queue.results(task_path="articles.tasks.turn_over_pages").delete()
+    seen = generation_when_purged(fastly)
+    with time_machine.travel(timezone.now() + timedelta(seconds=10), tick=True):
+        task_queue.run_worker()
+    assert len(seen) == 1
+    assert seen[0] is not None and seen[0] != before
+
+
 def test_an_embargo_gets_a_sweep_at_its_end(settings, editor, task_queue):
     settings.NEWSROOM_PURGER = "none"
     article = make_article()

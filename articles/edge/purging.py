@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.cache import store
+from articles.cache.generation import turned_over
 from articles.edge import keys as edge_keys
 from articles.edge.purgers import PurgeFailed, configured
 
@@ -40,9 +41,13 @@ def enabled() -> bool:
     return settings.NEWSROOM_PURGER != "none"
 
 
-def purge_later(found: set[str] | None, *, hard: bool = False) -> None:
+def purge_later(
+    found: set[str] | None, *, hard: bool = False, turnover: str | None = None
+) -> None:
     """Purge `found` (None: the whole site) once the current transaction
-    commits; the task that guarantees it is written in the transaction."""
+    commits; the task that guarantees it is written in the transaction.
+    `turnover` names the page cache's turnover for the same change, which must
+    happen first (`send_once`)."""
     if not enabled():
         return
     from articles.background.queue import has_worker
@@ -56,19 +61,29 @@ def purge_later(found: set[str] | None, *, hard: bool = False) -> None:
     change = secrets.token_hex(8)
     if has_worker():
         run_after = timezone.now() + PURGE_RELAY_DELAY
-        enqueue(purge_edge.using(run_after=run_after), change, chosen, hard)
-    transaction.on_commit(lambda: send_once(change, chosen, hard=hard), robust=True)
+        enqueue(purge_edge.using(run_after=run_after), change, chosen, hard, turnover)
+    transaction.on_commit(
+        lambda: send_once(change, chosen, hard=hard, turnover=turnover), robust=True
+    )
 
 
 def _done_key(change: str) -> str:
     return f"edge:purged:{change}"
 
 
-def send_once(change: str, found: list[str], *, hard: bool = False) -> bool:
+def send_once(
+    change: str, found: list[str], *, hard: bool = False, turnover: str | None = None
+) -> bool:
     """Send the purge of `change` unless it was sent already; True when this
-    call sent it. Raises PurgeFailed when the edge did not take it."""
+    call sent it. Raises PurgeFailed when the edge did not take it.
+
+    The page cache's `turnover` is made first where it has not been (the
+    process that committed stopped before it): the edge refetches what it
+    purges at once, and must not find the page of before the change."""
     if store.get(_done_key(change)) is not None:
         return False
+    if turnover is not None:
+        turned_over(turnover)
     send(found, hard=hard)
     store.set(_done_key(change), 1, timeout=DONE_MEMORY)
     return True
