@@ -17,14 +17,22 @@ rendered again after each.
 Set-ups: `sqlite` (embedded default: one machine, page cache in a folder);
 `postgres` (PostgreSQL + Redis from the environment); `two-servers` (two gunicorn
 instances sharing them, readers on both); `redis-restart` (PostgreSQL and a Redis
-server of its own, stopped 20 s in and started again 5 s later).
+server of its own, stopped 20 s in and started again 5 s later); `edge` (the
+embedded default behind Varnish with deploy/varnish/default.vcl, purged by the
+site: readers and checks go through Varnish, and the first read after each
+change's purge has returned must already show it); `edge-outage` (the same, with
+gunicorn stopped for 30 s in the middle of the run: readers must keep getting
+200 from Varnish; no change is made while the origin is down).
 
 The servers and wrk run below the database's scheduling priority, as if it had
 a machine of its own (serve_bench.start says why).
 
-Reports reader errors and failed checks (must be 0), and the median and longest
-time from a change being made to every server showing it (the longest must be
-under 1 second). Not part of the test suite: it needs a quiet machine for a minute.
+Reports reader errors and failed checks (must be 0), reads that still showed
+the old page right after the change returned (stale first reads: must be 0
+through the edge, whose purge is sent before the change returns), and the median
+and longest time from a change being made to every server showing it (the
+longest must be under 1 second). Not part of the test suite: it needs a quiet
+machine for a minute.
 """
 
 import argparse
@@ -37,12 +45,15 @@ import threading
 import time
 from contextlib import ExitStack
 
+from edge import varnish
 from related_bench import RESULTS, bench_database_url
-from serve_bench import WORKERS, fetch, gunicorn, manage, server_env, wrk
+from serve_bench import WORKERS, fetch, gunicorn, manage, server_env, start, wrk
 
 PORT = int(os.environ.get("LOAD_PORT", "18430"))
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "18460"))
+EDGE_PORT = int(os.environ.get("LOAD_EDGE_PORT", "18470"))
 READERS = 50
+OUTAGE_SECONDS = 30
 
 
 def start_redis(port: int) -> subprocess.Popen:
@@ -77,16 +88,21 @@ def reader_paths(samples: int) -> list[str]:
 class Publisher:
     """Changes articles through the workflow and times until readers see it."""
 
-    def __init__(self, servers: list[str], subjects, editor):
+    def __init__(self, servers: list[str], subjects, editor, *, origin=None):
         self.servers, self.subjects, self.editor = servers, subjects, editor
+        self.origin = origin  # an OriginOutage: no change while it is down
         self.visible: list[float] = []
         self.failures: list[str] = []
+        self.stale_first_reads = 0
 
     def run(self, until: float, interval: float) -> None:
         from articles import workflow
 
         step = 0
         while time.monotonic() < until - 2:
+            if self.origin is not None and not self.origin.up():
+                time.sleep(0.2)
+                continue
             article = self.subjects[step % len(self.subjects)]
             phase = (step // len(self.subjects)) % 3
             article.refresh_from_db()
@@ -116,10 +132,14 @@ class Publisher:
         seen: dict[str, float] = {}
 
         def watch(server: str) -> None:
+            first = True
             while True:
                 status, _, body = fetch(server + path)
                 if status not in (200, 404):
                     self.failures.append(f"{status} from {server}{path}")
+                if first and not shows(status, body):
+                    self.stale_first_reads += 1
+                first = False
                 if shows(status, body):
                     seen[server] = time.monotonic() - started
                     return
@@ -140,7 +160,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--setup",
-        choices=["sqlite", "postgres", "two-servers", "redis-restart"],
+        choices=[
+            "sqlite",
+            "postgres",
+            "two-servers",
+            "redis-restart",
+            "edge",
+            "edge-outage",
+        ],
         required=True,
     )
     parser.add_argument("--seconds", type=int, default=60)
@@ -149,7 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     setup = args.setup
     os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
-    if setup == "sqlite":
+    edge = setup.startswith("edge")
+    if setup == "sqlite" or edge:
         os.environ.pop("DATABASE_URL", None)
         os.environ.pop("REDIS_URL", None)
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -172,6 +200,10 @@ def main() -> None:
             "WEB_CONCURRENCY", str(max(2, WORKERS // count))
         )
         env["NEWSROOM_PAGE_CACHE_DIR"] = str(RESULTS / "load-page-cache")
+        edge_base = f"http://127.0.0.1:{EDGE_PORT}"
+        if edge:
+            env["NEWSROOM_PURGER"] = "varnish"
+            env["NEWSROOM_VARNISH_URLS"] = edge_base
         if os.environ.get("REDIS_URL"):
             import redis
 
@@ -196,14 +228,20 @@ def main() -> None:
         subject_paths = {a.get_absolute_url() for a in subjects}
         paths = [p for p in paths if p not in subject_paths]
 
-        servers = [
-            stack.enter_context(gunicorn(env, PORT + n, below_database=True))
-            for n in range(count)
-        ]
+        origin = None
+        if edge:
+            origin = stack.enter_context(OriginOutage(env, PORT))
+            servers = [stack.enter_context(varnish(PORT, EDGE_PORT, start))]
+            assert servers[0] == edge_base
+        else:
+            servers = [
+                stack.enter_context(gunicorn(env, PORT + n, below_database=True))
+                for n in range(count)
+            ]
         for server in servers:
             for path in paths:
                 fetch(server + path)
-        publisher = Publisher(servers, subjects, editor)
+        publisher = Publisher(servers, subjects, editor, origin=origin)
         until = time.monotonic() + args.seconds
         loads = [{} for _ in servers]
 
@@ -217,15 +255,60 @@ def main() -> None:
             threads.append(
                 threading.Thread(target=restart_redis, args=(redis_server, stack))
             )
+        if setup == "edge-outage":
+            middle = (args.seconds - OUTAGE_SECONDS) / 2
+            threads.append(
+                threading.Thread(target=origin.stop_for, args=(middle, OUTAGE_SECONDS))
+            )
         for thread in threads:
             thread.start()
         publisher.run(until, args.interval)
         for thread in threads:
             thread.join()
 
-    report = format_report(setup, args, servers, loads, publisher)
+    report = format_report(setup, args, servers, loads, publisher, origin)
     print(report)
     (RESULTS / f"load-{setup}.md").write_text(report)
+
+
+class OriginOutage:
+    """The site's gunicorn behind the edge, which can be stopped for a while and
+    started again; `up()` says whether changes may be made (the origin is
+    serving, and the edge has seen it healthy again)."""
+
+    # Varnish's probe (deploy/varnish/default.vcl) needs two good answers a
+    # second apart to take the origin back.
+    EDGE_SEES_IT_BACK = 4
+
+    def __init__(self, env: dict, port: int):
+        self.env, self.port = env, port
+        self.down_since: float | None = None
+        self.back_at = 0.0
+        self.stopped_for = 0.0
+
+    def __enter__(self):
+        self.server = gunicorn(self.env, self.port, below_database=True)
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.__exit__(None, None, None)
+
+    def up(self) -> bool:
+        return self.down_since is None and time.monotonic() > self.back_at
+
+    def stop_for(self, after: float, seconds: float) -> None:
+        time.sleep(after)
+        self.down_since = time.monotonic()
+        self.server.__exit__(None, None, None)
+        print(f"Origin stopped for {seconds:g} s", file=sys.stderr)
+        time.sleep(seconds)
+        self.server = gunicorn(self.env, self.port, below_database=True)
+        self.server.__enter__()
+        self.stopped_for = time.monotonic() - self.down_since
+        self.back_at = time.monotonic() + self.EDGE_SEES_IT_BACK
+        self.down_since = None
+        print("Origin started again", file=sys.stderr)
 
 
 def restart_redis(process: subprocess.Popen, stack: ExitStack) -> None:
@@ -244,25 +327,37 @@ def stop_if_running(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def format_report(setup, args, servers, loads, publisher) -> str:
+def format_report(setup, args, servers, loads, publisher, origin) -> str:
     errors = sum(load["errors"] for load in loads)
     requests = sum(load["rps"] for load in loads) * args.seconds
     worst = max(publisher.visible, default=float("nan"))
     median = statistics.median(publisher.visible) if publisher.visible else worst
+    through = (
+        f"Varnish in front of one gunicorn instance of "
+        f"{os.environ['WEB_CONCURRENCY']} workers"
+        if setup.startswith("edge")
+        else f"{len(servers)} gunicorn instance(s) of "
+        f"{os.environ['WEB_CONCURRENCY']} workers"
+    )
+    outage = (
+        f"; the origin stopped for {origin.stopped_for:.0f} s in the middle"
+        if origin is not None and origin.stopped_for
+        else ""
+    )
     return "\n".join(
         [
             f"Load and faults, set-up `{setup}`: {READERS} readers (wrk) for "
-            f"{args.seconds} s on {len(servers)} gunicorn instance(s) of "
-            f"{os.environ['WEB_CONCURRENCY']} workers, one change "
-            f"every {args.interval:g} s through the workflow",
+            f"{args.seconds} s through {through}, one change "
+            f"every {args.interval:g} s through the workflow{outage}",
             "",
             "| reader requests | reader req/s | reader p99 | reader errors "
-            "| changes | failed checks | median until visible "
-            "| longest until visible | under 1 s |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| changes | failed checks | stale first reads "
+            "| median until visible | longest until visible | under 1 s |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
             f"| {requests:,.0f} | {sum(load['rps'] for load in loads):.0f} "
             f"| {max(load['p99'] for load in loads):.0f} ms | {errors} "
             f"| {len(publisher.visible)} | {len(publisher.failures)} "
+            f"| {publisher.stale_first_reads} "
             f"| {median * 1000:.0f} ms | {worst * 1000:.0f} ms "
             f"| {'yes' if worst < 1 else 'NO'} |",
             "",

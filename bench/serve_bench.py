@@ -119,7 +119,8 @@ def gunicorn(env: dict, port: int, *, below_database: bool = False):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # A minute: on a busy machine, below the database, a start takes a while.
+        for _ in range(300):
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(base + "/robots.txt", timeout=2).read()
                 break
