@@ -574,6 +574,34 @@ def test_a_change_made_in_another_process_shows_on_the_next_request(client):
     assert client.get(url).status_code == 404
 
 
+def test_a_worker_serves_its_copies_until_the_folder_says_a_generation_began(
+    client, settings, tmp_path
+):
+    """The embedded default: no file is read for a hit between two changes, and
+    a change made by another process shows at the next request."""
+    folder = tmp_path / "pages"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder),
+        },
+    }
+    article = make_article(headline="Kept by each worker")
+    url = article.get_absolute_url()
+    cached_page(client, url)
+    for entry in folder.glob("*.djcache"):  # emptied behind this process's back
+        entry.unlink()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    run_in_another_process(
+        "from articles.cache.generation import bump; bump()",
+        NEWSROOM_PAGE_CACHE_DIR=str(folder),
+        REDIS_URL="",
+    )
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 # What a page costs ----------------------------------------------------------------
 
 # Queries of a page's first rendering in a generation (the navigation already

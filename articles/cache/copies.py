@@ -1,24 +1,32 @@
-"""This process's copies of what it read from the shared cache on Redis.
+"""This process's copies of what it read from the shared page cache.
 
-On Redis, every page served from the cache costs its worker a round trip, about
-as much CPU as the rest of the hit. Between two changes of content the round
-trip returns the same bytes every time, so each process keeps a copy of the
-entries it read (the generation, pages, fragments) and serves them again without
-asking, for as long as it knows nothing has changed. It knows from a Redis
-channel on which every new generation is announced (`generation.bump`), heard by
-a thread of its own. Every copy is dropped at the first announcement, when the
-subscription fails or goes quiet past its health check, and in any case
-TRUST_SECONDS after it was read. While the subscription is not up, every read
-goes to Redis, as without copies. A change therefore shows everywhere as soon as
-the announcement arrives: a few milliseconds after the change commits.
+Every page served from the cache costs its worker a read of the shared cache:
+on Redis a round trip, about as much CPU as the rest of the hit; in the folder
+cache of a single machine, opening and unpickling two files. Between two
+changes of content the read returns the same bytes every time, so each process
+keeps a copy of the entries it read (the generation, pages, fragments) and
+serves them again without asking, for as long as it knows nothing has changed.
 
-Only with the page cache on Redis: the folder cache of a single machine is read
-from local disk, about as cheap as a copy. NEWSROOM_PAGE_CACHE_COPIES caps the
-copies per process (0 turns them off).
+How it knows:
 
-redis-py's client-side caching does this with invalidation from the server, but
-only from Redis 7.4; Debian 12 ships Redis 7.0. Announcing generations is enough
-here, since a new generation turns every cached value over anyway.
+- On Redis, from a channel on which every new generation is announced
+  (`generation.bump`), heard by a thread of its own. Every copy is dropped at
+  the first announcement, and when the subscription fails or goes quiet past
+  its health check; while the subscription is not up, every read goes to
+  Redis, as without copies. A change shows everywhere a few milliseconds after
+  it commits.
+- In the folder cache, from a stamp file in the folder that every new
+  generation grows by one byte (appending is atomic): each request looks at its
+  size with one `stat`, and a size (or file) other than the one its copies were
+  made under drops them. A change shows in every process at its next request.
+
+In any case a copy is dropped TRUST_SECONDS after it was read.
+NEWSROOM_PAGE_CACHE_COPIES caps the copies per process (0 turns them off).
+
+redis-py's client-side caching does the Redis part with invalidation from the
+server, but only from Redis 7.4; Debian 12 ships Redis 7.0. Announcing
+generations is enough here, since a new generation turns every cached value
+over anyway.
 """
 
 from __future__ import annotations
@@ -40,6 +48,9 @@ logger = logging.getLogger("articles.cache")
 TRUST_SECONDS = 10.0
 HEALTH_CHECK_SECONDS = 1.0
 RECONNECT_SECONDS = 0.5
+STAMP_FILE = "generation.stamp"
+# The stamp starts again from nothing past this size (a million changes).
+STAMP_LIMIT = 1_000_000
 
 
 def _backend() -> dict:
@@ -48,6 +59,10 @@ def _backend() -> dict:
 
 def on_redis() -> bool:
     return _backend()["BACKEND"].startswith("django_redis.")
+
+
+def in_folder() -> bool:
+    return _backend()["BACKEND"].endswith(".FileBasedCache")
 
 
 def channel() -> str:
@@ -68,6 +83,35 @@ def announce() -> None:
         logger.warning("Could not announce a new page cache generation: %r", error)
 
 
+def _stamp_path() -> str:
+    return os.path.join(_location(), STAMP_FILE)
+
+
+def _stamp_state() -> tuple[int, int] | None:
+    try:
+        found = os.stat(_stamp_path())
+    except OSError:
+        return None
+    return found.st_ino, found.st_size
+
+
+def stamp() -> None:
+    """Tell every process using the folder cache that the generation changed
+    (after it is stored)."""
+    path = _stamp_path()
+    try:
+        if os.path.getsize(path) >= STAMP_LIMIT:
+            os.unlink(path)
+    except OSError:
+        pass
+    try:
+        with open(path, "ab") as grown:
+            grown.write(b".")
+    except OSError as error:
+        # The other processes keep their copies for TRUST_SECONDS at most.
+        logger.warning("Could not stamp a new page cache generation: %r", error)
+
+
 class Copies:
     """Copies of cache entries, valid while their round is the current one.
 
@@ -80,13 +124,30 @@ class Copies:
         self._entries: OrderedDict[str, tuple[int, float, object]] = OrderedDict()
         self._round = 0
         self._listener: _Listener | None = None
+        self._stamp: tuple[int, int] | None = None
 
     def trusted_round(self) -> int | None:
         """The current round, or None when copies cannot be trusted now."""
-        if not settings.NEWSROOM_PAGE_CACHE_COPIES or not on_redis():
+        if not settings.NEWSROOM_PAGE_CACHE_COPIES:
             return None
-        listener = self._listening()
-        return self._round if listener.subscribed else None
+        if on_redis():
+            listener = self._listening()
+            return self._round if listener.subscribed else None
+        if in_folder():
+            return self._stamped_round()
+        return None
+
+    def _stamped_round(self) -> int | None:
+        seen = _stamp_state()
+        if seen is None:
+            stamp()  # the first process to use the folder starts it
+            seen = _stamp_state()
+            if seen is None:
+                return None
+        if seen != self._stamp:
+            self.changed()
+            self._stamp = seen
+        return self._round
 
     def get(self, key: str, in_round: int):
         with self._lock:
@@ -122,6 +183,7 @@ class Copies:
         self._lock = threading.Lock()
         self._entries.clear()
         self._listener = None
+        self._stamp = None
 
     def _listening(self) -> _Listener:
         """This process's listener on the current Redis, started if need be."""

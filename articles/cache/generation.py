@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.cache import store
-from articles.cache.copies import announce, copies, on_redis
+from articles.cache.copies import announce, copies, in_folder, on_redis, stamp
 from articles.models import Article, Photo
 from newsroom.routers import has_replayed, primary_position
 
@@ -71,6 +71,8 @@ def bump(change: str | None = None, **signal_kwargs) -> None:
         if store.set(GENERATION_KEY, new_token(), timeout=None, force=True):
             if on_redis():
                 announce()
+            elif in_folder():
+                stamp()
             if change:
                 store.set(_turned_over_key(change), 1, timeout=TURNOVER_MEMORY)
             return
