@@ -85,6 +85,21 @@ def test_every_public_page_names_what_it_shows(client, story):
         assert wanted <= set(named), (path, named)
 
 
+def test_an_article_page_names_the_stories_its_related_list_shows(
+    client, settings, story
+):
+    """Unpublishing or retitling a related story purges the pages listing it,
+    also when the list comes from the kept fragments."""
+    settings.NEWSROOM_FRAGMENT_CACHE = True
+    other = make_article(
+        section=story.section, tags=["harbours"], headline="Cranes return"
+    )
+    for _ in range(2):  # rendered, then kept
+        response = client.get(story.get_absolute_url())
+        assert "Cranes return" in response.content.decode()
+        assert f"article:{other.pk}" in header_keys(response)
+
+
 def test_previews_and_staff_pages_name_nothing(client, story, editor):
     draft = make_article(status=Article.Status.DRAFT, publish_at=None)
     client.force_login(editor)

@@ -218,15 +218,22 @@ def _article_response(request, article: Article, *, preview: bool):
 def _related_stories(article: Article, tags: list[Tag], *, preview: bool) -> SafeString:
     """The "Related stories" list, rendered. Readers' copy is kept for the
     content generation (`articles.cache.fragments`): it changes only when
-    content readers see does, and its choice is the costliest part of the page."""
+    content readers see does, and its choice is the costliest part of the page.
+    The page names each story on it, kept or not, so that a change of one of
+    them purges this page at the edge too."""
 
-    def render():
-        return render_to_string(
-            "articles/includes/related_articles.html",
-            {"related": related_articles(article, tags=tags)},
+    def render() -> tuple[str, list[int]]:
+        related = related_articles(article, tags=tags)
+        html = render_to_string(
+            "articles/includes/related_articles.html", {"related": related}
         )
+        return html, [story.pk for story in related]
 
-    return render() if preview else remember(f"related-stories:{article.pk}", render)
+    if preview:
+        return SafeString(render()[0])
+    html, shown = remember(f"related-list:{article.pk}", render)
+    keys.shows(*(keys.article(pk) for pk in shown))
+    return SafeString(html)
 
 
 def shared_preview(request, token):
