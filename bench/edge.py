@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from related_bench import ROOT
+from related_bench import RESULTS, ROOT
 
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 
@@ -45,11 +45,13 @@ def varnish(backend_port: int, port: int, start):
         + ["-f", str(workdir / "default.vcl")],
         below_database=False,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(RESULTS / f"varnish-{port}.log", "w"),  # noqa: SIM115
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/robots.txt", "varnishd")
+        if process.poll() is not None:  # another server answered on its port
+            raise RuntimeError(f"varnishd could not listen on {port}")
         yield base
     finally:
         process.terminate()

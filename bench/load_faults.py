@@ -51,7 +51,7 @@ from serve_bench import WORKERS, fetch, gunicorn, manage, server_env, start, wrk
 
 PORT = int(os.environ.get("LOAD_PORT", "18430"))
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "18460"))
-EDGE_PORT = int(os.environ.get("LOAD_EDGE_PORT", "18470"))
+EDGE_PORT = int(os.environ.get("LOAD_EDGE_PORT", "18490"))
 READERS = 50
 OUTAGE_SECONDS = 30
 

@@ -130,7 +130,11 @@ def gunicorn(env: dict, port: int, *, below_database: bool = False):
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker stuck past its graceful end
+            process.kill()
+            process.wait()
 
 
 def wrk(
