@@ -21,6 +21,8 @@ def allowed_scopes(user) -> list[str]:
     scopes = []
     if user.is_active and user.has_perm("articles.view_article"):
         scopes.append(Scope.READ.value)
+        # The feed carries only what readers see; any colleague may hand it on.
+        scopes.append(Scope.SYNDICATE.value)
     if can_create(user) or (
         user.is_active and user.has_perm("articles.change_article")
     ):
