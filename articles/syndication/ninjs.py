@@ -120,7 +120,9 @@ def headlines(article: Article, context: Context) -> dict:
 
 
 def body(article: Article, context: Context) -> dict:
-    html = with_absolute_addresses(str(render_body(article.body)), context.absolute)
+    html = with_absolute_addresses(
+        str(render_body(article.body, context.library)), context.absolute
+    )
     text = strip_tags(article.body)
     return {
         "bodies": [
