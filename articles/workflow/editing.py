@@ -197,6 +197,8 @@ def check_edit(
     checked here and saved later in the same transaction cannot be overtaken.
     """
     _require_photos_exist(content)
+    if problem := content.follows_problem(article):
+        raise ValidationError(f"Follows: {problem}")
     if article is None:
         require(can_create(by), "You may not write articles.")
         _require_free_slug(content, None)
