@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -225,3 +226,86 @@ def test_a_page_outside_any_thread_reads_nothing_more(client, pair):
     walks = [q["sql"] for q in alone_queries if '"follows_id" IN' in q["sql"]]
     assert walks == []
     assert len(paired) == len(alone_queries) + 3
+
+
+# --- The interchange format -------------------------------------------------------
+
+
+def story_data(slug, **over):
+    return {
+        "slug": slug,
+        "headline": f"Headline for {slug}",
+        "standfirst": "The port's dockers walked out over pay.",
+        "section": "Business",
+        "authors": ["Mei Lin"],
+        "published_at": "2026-03-26T08:30:00+00:00",
+        "status": "published",
+        "body_html": "<p>Text.</p>",
+        "tags": ["strikes"],
+        **over,
+    }
+
+
+def test_export_then_import_reproduces_follow_ups(write_file, tmp_path):
+    # The follow-up comes before its story in the file, and a chain of three.
+    source = write_file(
+        [
+            story_data("strike-ends", follows="strike-begins"),
+            story_data("strike-begins"),
+            story_data("ships-leave", follows="strike-ends"),
+        ]
+    )
+    call_command("import_articles", str(source))
+    assert Article.objects.get(slug="strike-ends").follows.slug == "strike-begins"
+    links = set(Article.objects.values_list("slug", "follows__slug"))
+    call_command("import_articles", str(source))  # again: the same links
+    assert set(Article.objects.values_list("slug", "follows__slug")) == links
+    first = tmp_path / "one" / "export.json"
+    call_command("export_articles", str(first))
+    exported = {a["slug"]: a for a in json.loads(first.read_text())["articles"]}
+    assert exported["strike-ends"]["follows"] == "strike-begins"
+    assert exported["ships-leave"]["follows"] == "strike-ends"
+    assert "follows" not in exported["strike-begins"]
+    Article.objects.all().delete()
+    call_command("import_articles", str(first))
+    second = tmp_path / "two" / "export.json"
+    call_command("export_articles", str(second))
+    assert first.read_text() == second.read_text()
+
+
+@pytest.mark.parametrize(
+    ("articles", "message"),
+    [
+        (
+            [story_data("a", follows="a")],
+            "article 1 ('a'): field 'follows': an article cannot follow itself",
+        ),
+        (
+            [story_data("a"), story_data("b", follows="nowhere")],
+            "article 2 ('b'): field 'follows': no article with slug 'nowhere' "
+            "in the file or the database",
+        ),
+        (
+            [story_data("a", follows="b"), story_data("b", follows="a")],
+            "article 1 ('a'): field 'follows': 'b' follows this article already",
+        ),
+    ],
+)
+def test_a_bad_follows_is_refused_naming_the_article_and_nothing_is_written(
+    write_file, articles, message
+):
+    make_article(slug="existing", headline="Existing story")
+    before = list(Article.objects.values_list("slug", "version"))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(write_file(articles)))
+    assert message in str(refused.value)
+    assert list(Article.objects.values_list("slug", "version")) == before
+
+
+def test_a_loop_through_the_database_is_refused_too(write_file):
+    older = make_article(slug="older")
+    make_article(slug="newer", follows=older)
+    path = write_file([story_data("older", follows="newer")])
+    with pytest.raises(CommandError, match=r"article 1 \('older'\): field 'follows'"):
+        call_command("import_articles", str(path))
+    assert Article.objects.get(slug="older").follows is None
