@@ -1,6 +1,7 @@
 """Follow-ups: a story that continues an earlier one, linked both ways for
 readers, in order along a chain, and only once live."""
 
+import io
 import json
 import re
 from datetime import timedelta
@@ -309,3 +310,16 @@ def test_a_loop_through_the_database_is_refused_too(write_file):
     with pytest.raises(CommandError, match=r"article 1 \('older'\): field 'follows'"):
         call_command("import_articles", str(path))
     assert Article.objects.get(slug="older").follows is None
+
+
+def test_the_demo_site_shows_a_follow_up_pair(client):
+    call_command("load_demo", stdout=io.StringIO())
+    older = Article.objects.get(slug="meixi-motion-hong-kong-listing")
+    newer = Article.objects.get(follows=older)
+    assert newer.is_live() and older.is_live()
+    assert f'Latest:</strong> <a href="{newer.get_absolute_url()}">' in page(
+        client, older
+    )
+    assert f'Earlier:</strong> <a href="{older.get_absolute_url()}">' in page(
+        client, newer
+    )
