@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import workflow
 from articles.edge import keys
@@ -323,3 +324,17 @@ def test_the_demo_site_shows_a_follow_up_pair(client):
     assert f'Earlier:</strong> <a href="{older.get_absolute_url()}">' in page(
         client, newer
     )
+
+
+def test_restoring_a_revision_brings_back_what_it_followed(editor, pair):
+    older, _ = pair
+    draft = make_article(headline="A draft", status=Status.DRAFT, follows=older)
+    following = Version.objects.get_for_object(draft).first()
+    content = ArticleContent.of(draft)
+    content.follows = None
+    workflow.edit(draft, content, by=editor)
+    draft.refresh_from_db()
+    assert draft.follows is None
+    workflow.restore(draft, following, by=editor, version=draft.version)
+    draft.refresh_from_db()
+    assert draft.follows == older
