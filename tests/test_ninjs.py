@@ -113,7 +113,16 @@ def photographed():
 def test_an_article_says_in_ninjs_what_its_page_says(client, photographed):
     item = ninjs(client, "cranes")
     assert_valid(item, "3.1")
-    assert item["uri"] == "http://testserver" + photographed.get_absolute_url()
+    # Named for good, as its feed entries name it; its page is an altId.
+    assert item["uri"] == (
+        f"tag:testserver,{photographed.publish_at:%Y-%m-%d}:article-{photographed.pk}"
+    )
+    assert f'<guid isPermaLink="false">{item["uri"]}</guid>' in (
+        client.get("/feeds/").content.decode()
+    )
+    assert {"role": "url", "value": "http://testserver/business/cranes/"} in item[
+        "altIds"
+    ]
     assert item["type"] == "text" and item["pubStatus"] == "usable"
     assert item["standard"]["version"] == "3.1"
     assert item["language"] == "en-US"
@@ -270,7 +279,7 @@ def test_a_taken_down_story_is_marked_withdrawn_not_gone(client, photographed):
         assert_valid(item, version)
     item = ninjs(client, "cranes")
     assert item["pubStatus"] == "canceled"
-    assert item["uri"].endswith(photographed.get_absolute_url())
+    assert item["uri"].endswith(f":article-{photographed.pk}")
     text = json.dumps(item)
     # Nothing of what it said, nor the reason.
     for said in (

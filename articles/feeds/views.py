@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Enclosure, Stylesheet
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles.addresses import permanent_id
 from articles.body import render_body
 from articles.edge import keys
 from articles.feeds.formats import NewsAtomFeed, NewsRssFeed
@@ -89,8 +90,7 @@ class ArticleFeed(Feed):
     def item_guid(self, item):
         # Stays the same when the article's slug or section changes.
         host = urlsplit(self.request.build_absolute_uri("/")).hostname
-        minted = item.first_published_at or item.publish_at
-        return f"tag:{host},{minted:%Y-%m-%d}:article-{item.pk}"
+        return permanent_id(item, host)
 
     def item_guid_is_permalink(self, item):
         return False

@@ -17,12 +17,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles.addresses import permanent_id
 from articles.body import inline_photos, render_body
 from articles.models import Article, Photo
 from articles.photos.renditions import ENCODINGS
@@ -44,6 +46,10 @@ class Context:
 
     absolute: Callable[[str], str]
     library: dict[int, Photo] = field(default_factory=dict)
+
+    def permanent_id(self, article: Article) -> str:
+        """The article's `tag:` URI, as its feeds' entries give it."""
+        return permanent_id(article, urlsplit(self.absolute("/")).hostname)
 
     def read_photos(self, articles) -> None:
         wanted = {
@@ -79,7 +85,7 @@ def in_version(document: dict, version: str) -> dict:
 
 def identity(article: Article, context: Context) -> dict:
     return {
-        "uri": context.absolute(article.get_absolute_url()),
+        "uri": context.permanent_id(article),
         "type": "text",
         "representationType": "full",
         "version": str(article.version),
@@ -87,6 +93,7 @@ def identity(article: Article, context: Context) -> dict:
         "altIds": [
             {"role": "id", "value": str(article.pk)},
             {"role": "slug", "value": article.slug},
+            {"role": "url", "value": context.absolute(article.get_absolute_url())},
         ],
         "language": language(),
         "copyrightHolder": settings.NEWSROOM_SITE_NAME,
@@ -322,7 +329,7 @@ def withdrawal(article: Article, context: Context) -> dict:
     """A taken-down story: its identity and the notice, nothing of what it said."""
     moment = article.taken_down_at or article.edited_at
     return {
-        "uri": context.absolute(article.get_absolute_url()),
+        "uri": context.permanent_id(article),
         "type": "text",
         "representationType": "partial",
         "version": str(article.version),
@@ -330,6 +337,7 @@ def withdrawal(article: Article, context: Context) -> dict:
         "altIds": [
             {"role": "id", "value": str(article.pk)},
             {"role": "slug", "value": article.slug},
+            {"role": "url", "value": context.absolute(article.get_absolute_url())},
         ],
         "pubStatus": "canceled",
         "firstCreated": _time(article.first_published_at or article.publish_at),
