@@ -2,8 +2,9 @@
 
 `item(article, context)` is one article as a ninjs 3.1 object, built part by
 part: each function in `PARTS` returns the properties it contributes, so a new
-kind of content is one more part. `in_version(item, "2.2")` renames it for ninjs
-2.2, whose properties are the same ideas in lower case.
+kind of content is one more part (lists two parts give, such as
+`associations`, are joined in the order of `PARTS`). `in_version(item, "2.2")`
+renames it for ninjs 2.2, whose properties are the same ideas in lower case.
 
 Only what readers may see is ever built: callers pass live articles, or taken-down
 ones, which become a withdrawal notice (`pubStatus: canceled`) carrying nothing
@@ -69,7 +70,11 @@ def item(article: Article, context: Context) -> dict:
     context.read_photos([article])
     document: dict = {}
     for part in PARTS:
-        document.update(part(article, context))
+        for name, value in part(article, context).items():
+            if isinstance(value, list) and name in document:
+                document[name] = [*document[name], *value]
+            else:
+                document[name] = value
     return document
 
 
