@@ -17,7 +17,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.edge import keys
-from articles.models import Article
+from articles.models import ApiToken, Article
 from articles.workflow import ArticleContent
 from tests.factories import change_form_data, make_article
 
@@ -338,3 +338,36 @@ def test_restoring_a_revision_brings_back_what_it_followed(editor, pair):
     workflow.restore(draft, following, by=editor, version=draft.version)
     draft.refresh_from_db()
     assert draft.follows == older
+
+
+def test_the_write_api_sets_what_a_draft_follows(client, editor, pair):
+    older, newer = pair
+    token = ApiToken.issue(editor, name="Desk tool")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    created = client.post(
+        "/api/v1/drafts",
+        {"headline": "Dockers return", "section": older.section.slug},
+        content_type="application/json",
+        **auth,
+    ).json()
+    assert created["follows"] is None
+    changed = client.patch(
+        f"/api/v1/drafts/{created['id']}",
+        {"version": created["version"], "follows": newer.slug},
+        content_type="application/json",
+        **auth,
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["follows"] == newer.slug
+    assert Article.objects.get(pk=created["id"]).follows == newer
+    looping = client.patch(
+        f"/api/v1/drafts/{created['id']}",
+        {"version": changed.json()["version"], "follows": created["slug"]},
+        content_type="application/json",
+        **auth,
+    )
+    assert looping.status_code == 422
+    assert (
+        "Follows: an article cannot follow itself."
+        in looping.json()["error"]["message"]
+    )
