@@ -20,6 +20,7 @@ from articles.edge import keys
 from articles.models import ApiToken, Article
 from articles.workflow import ArticleContent
 from tests.factories import change_form_data, make_article
+from tests.receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -371,3 +372,33 @@ def test_the_write_api_sets_what_a_draft_follows(client, editor, pair):
         "Follows: an article cannot follow itself."
         in looping.json()["error"]["message"]
     )
+
+
+@pytest.fixture
+def fastly(settings):
+    with Receiver() as api:
+        settings.NEWSROOM_PURGER = "fastly"
+        settings.NEWSROOM_FASTLY_API_URL = api.url.removesuffix("/hooks/")
+        settings.NEWSROOM_FASTLY_SERVICE_ID = "SU1Z0isxPaozGVKXdv0eY"
+        settings.NEWSROOM_FASTLY_API_TOKEN = "fastly-token"
+        yield api
+
+
+def test_a_follow_up_going_live_purges_the_older_page_at_the_edge(
+    fastly, editor, django_capture_on_commit_callbacks
+):
+    older = make_article(headline="Port strike begins")
+    newer = make_article(
+        headline="Port strike ends",
+        status=Status.IN_REVIEW,
+        publish_at=None,
+        tags=["strikes"],
+        follows=older,
+    )
+    fastly.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(newer, by=editor)
+    (request,) = fastly.requests
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    purged = set(headers["surrogate-key"].split(" "))
+    assert {f"article:{newer.pk}", f"article:{older.pk}"} <= purged
