@@ -159,6 +159,7 @@ def make_article(
     embargo_until=None,
     first_published_at=None,
     updated_at=None,
+    follows=None,
     **content,
 ) -> Article:
     """An article made as the newsroom makes one, through the workflow.
@@ -198,6 +199,7 @@ def make_article(
         hero_photo=hero_photo.pk if hero_photo else None,
         tags=[getattr(tag, "name", tag) for tag in tags],
         authors=[author.pk for author in authors],
+        follows=follows.pk if follows else None,
     )
     if created_by is not None:
         article = workflow.create(article_content, by=created_by)
@@ -273,6 +275,7 @@ def change_form_data(article, **changes) -> dict:
         "tags": [t.name for t in article.tags.all()],
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,
+        "follows": article.follows_id or "",
         "loaded_version": article.version,
         "bylines-TOTAL_FORMS": len(bylines),
         "bylines-INITIAL_FORMS": len(bylines),

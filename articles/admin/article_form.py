@@ -43,6 +43,7 @@ CONTENT_FIELDS = [
     "tags",
     "seo_title",
     "seo_description",
+    "follows",
 ]
 
 
@@ -138,6 +139,7 @@ class ArticleForm(forms.ModelForm):
             tags=[getattr(tag, "name", tag) for tag in data.get("tags") or []],
             authors=bylines if bylines is not None else _kept(proposed, "authors"),
             related=related if related is not None else _kept(proposed, "related"),
+            follows=data["follows"].pk if data.get("follows") else None,
         )
 
 

@@ -132,7 +132,7 @@ class ArticleAdmin(
     date_hierarchy = "publish_at"
     # No prepopulated_fields: articles/admin/article-form.js makes the slug follow
     # the headline on drafts too, and stop once the article has been published.
-    autocomplete_fields = ["section", "hero_photo"]
+    autocomplete_fields = ["section", "hero_photo", "follows"]
     readonly_fields = [
         "status",
         "publish_at",
@@ -195,7 +195,7 @@ class ArticleAdmin(
                 ]
             },
         ),
-        ("Related stories", {"fields": ["automatic_related"]}),
+        ("Related stories", {"fields": ["follows", "automatic_related"]}),
         (
             "Search engines",
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},

@@ -1,8 +1,8 @@
-"""Bearer tokens for the write API: `Authorization: Bearer nrt_…`.
+"""Bearer tokens for the write API and the ninjs feed: `Authorization: Bearer nrt_…`.
 
-Each operation names the scope it needs (`READ`, `WRITE`, `PUBLISH`); a token
-without it is refused with 403, an expired one with 401, whatever its user's
-role would allow.
+Each operation names the scope it needs (`READ`, `WRITE`, `PUBLISH`,
+`SYNDICATE`); a token without it is refused with 403, an expired one with 401,
+whatever its user's role would allow.
 """
 
 from datetime import timedelta
@@ -54,3 +54,4 @@ class TokenAuth(HttpBearer):
 READ = TokenAuth(Scope.READ.value)
 WRITE = TokenAuth(Scope.WRITE.value)
 PUBLISH = TokenAuth(Scope.PUBLISH.value)
+SYNDICATE = TokenAuth(Scope.SYNDICATE.value)

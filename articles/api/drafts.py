@@ -75,6 +75,10 @@ class DraftFields(JsonObject):
     related: list[Slug] | None = Field(
         None, max_length=20, description="Slugs of pinned related articles, in order."
     )
+    follows: Slug | None = Field(
+        None,
+        description="The slug of the earlier story this one follows up; null for none.",
+    )
 
     @field_validator(
         "headline",
@@ -154,13 +158,16 @@ class DraftOut(Schema):
     tags: list[str]
     authors: list[str]
     related: list[str]
+    follows: str | None = Field(description="The story this one follows up.")
 
 
 def draft_out(article: Article, content: ArticleContent, user, request) -> dict:
     """An article as `user` may see it, with the content it will have."""
     authors = Author.objects.in_bulk(content.authors)
     related = dict(
-        Article.objects.filter(pk__in=content.related).values_list("pk", "slug")
+        Article.objects.filter(pk__in=[*content.related, content.follows]).values_list(
+            "pk", "slug"
+        )
     )
     section = Section.objects.filter(pk=content.section).values_list("slug", flat=True)
     return {
@@ -188,4 +195,5 @@ def draft_out(article: Article, content: ArticleContent, user, request) -> dict:
         "tags": content.tags,
         "authors": [authors[pk].slug for pk in content.authors if pk in authors],
         "related": [related[pk] for pk in content.related if pk in related],
+        "follows": related.get(content.follows),
     }

@@ -29,6 +29,7 @@ def index(request):
         "authors": reverse("api:list_authors"),
         "photos": reverse("api:list_photos"),
         "drafts": reverse("api:create_draft"),
+        "ninjs": reverse("api:list_ninjs_items"),
     }
     return {
         "name": api.title,

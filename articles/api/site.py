@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from articles.api.errors import install_error_handlers
 from articles.api.index import router as index_router
+from articles.api.ninjs import router as ninjs_router
 from articles.api.read import router as read_router
 from articles.api.write import router as write_router
 
@@ -54,3 +55,4 @@ install_error_handlers(api)
 api.add_router("/", index_router)
 api.add_router("/", read_router)
 api.add_router("/", write_router)
+api.add_router("/", ninjs_router)

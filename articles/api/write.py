@@ -88,6 +88,9 @@ def _content(payload, base: ArticleContent | None) -> ArticleContent:
         content.authors = _ids(Author, sent["authors"] or [], "authors")
     if "related" in sent:
         content.related = _ids(Article, sent["related"] or [], "related")
+    if "follows" in sent:
+        followed = sent["follows"]
+        content.follows = _ids(Article, [followed], "follows")[0] if followed else None
     return content
 
 

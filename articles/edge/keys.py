@@ -69,6 +69,7 @@ def purging() -> bool:
 
 def for_article_change(article_obj) -> set[str]:
     """The keys a change of this article (as stored now) purges."""
+    from articles.follow_ups import thread_ids
     from articles.models import Article
 
     if not purging():
@@ -82,6 +83,9 @@ def for_article_change(article_obj) -> set[str]:
         ).values_list("author_id", flat=True)
     )
     found.update(tag(pk) for pk in article_obj.tags.values_list("pk", flat=True))
+    # The other pages of its thread of follow-ups link to it ("Latest: …",
+    # "Earlier: …"): one going live or changing changes them.
+    found.update(article(pk) for pk in thread_ids(article_obj))
     return found
 
 

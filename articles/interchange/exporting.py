@@ -30,7 +30,9 @@ def export_articles(path: Path, progress: Progress | None = None) -> int:
     path = Path(path)
     photo_dir = path.parent / "photos"
     articles = (
-        Article.objects.select_related("section", "hero_photo", "hero_photo__credit")
+        Article.objects.select_related(
+            "section", "hero_photo", "hero_photo__credit", "follows"
+        )
         .prefetch_related(
             "bylines__author", "tags", "related_links__to_article", "corrections"
         )
@@ -91,6 +93,8 @@ def _export_article(article: Article, photo_dir: Path, copied: dict) -> dict:
             )
     item["tags"] = [tag.name for tag in article.sorted_tags]
     item["related"] = [link.to_article.slug for link in article.related_links.all()]
+    if article.follows_id:
+        item["follows"] = article.follows.slug
     if article.seo_title:
         item["seo_title"] = article.seo_title
     if article.seo_description:

@@ -105,6 +105,12 @@ def _write(
             )
             if data.related
             else [],
+            # A story later in the file is followed once it is written, below.
+            follows=Article.objects.filter(slug=data.follows)
+            .values_list("pk", flat=True)
+            .first()
+            if data.follows
+            else None,
         )
         try:
             imported = workflow.import_article(
@@ -140,6 +146,17 @@ def _write(
         workflow.import_links(
             saved[data.slug], [by_slug[slug].pk for slug in data.related]
         )
+    for index, data in enumerate(articles):
+        article = saved[data.slug]
+        if data.follows and article.follows_id is None:
+            where = f"article {index + 1} ({data.slug!r})"
+            earlier = saved.get(data.follows) or Article.objects.get(slug=data.follows)
+            try:
+                workflow.import_follows(article, earlier.pk)
+            except ValidationError as error:
+                raise InterchangeError(
+                    [f"{where}: {message}" for message in error.messages]
+                ) from None
     return result
 
 

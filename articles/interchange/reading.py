@@ -84,6 +84,8 @@ class ArticleData:
     embargo_until: datetime | None = None
     corrections: list[CorrectionData] = field(default_factory=list)
     takedown_reason: str = ""
+    # The slug of the earlier story this one follows up.
+    follows: str | None = None
 
 
 class _Checker:
@@ -342,6 +344,7 @@ def parse_article(
         ),
         corrections=_parse_corrections(check, status),
         takedown_reason=_parse_takedown(check, status),
+        follows=check.text("follows", max_length=200) or None,
     )
 
 
@@ -390,6 +393,53 @@ def read_file(path: Path, progress: Progress | None = None) -> list[ArticleData]
                     f"article {index + 1} ({article.slug!r}): field 'related': "
                     f"no article with slug '{slug}' in the file or the database"
                 )
+    errors += _follows_problems(articles, seen)
     if errors:
         raise InterchangeError(errors)
     return articles
+
+
+def _follows_problems(articles: list[ArticleData | None], seen: set[str]) -> list[str]:
+    """What is wrong with the stories the file's follow-ups name: each must be
+    another story, in the file or the database, and no chain may loop."""
+    wanted = {a.follows for a in articles if a and a.follows} - seen
+    stored = dict(
+        Article.objects.filter(slug__in=wanted).values_list("slug", "follows__slug")
+    )
+    follows = {a.slug: a.follows for a in articles if a}
+    problems = []
+    for index, article in enumerate(articles):
+        if not (article and article.follows):
+            continue
+        where = f"article {index + 1} ({article.slug!r}): field 'follows'"
+        if article.follows == article.slug:
+            problems.append(f"{where}: an article cannot follow itself")
+        elif article.follows not in seen and article.follows not in stored:
+            problems.append(
+                f"{where}: no article with slug '{article.follows}' in the file "
+                "or the database"
+            )
+        elif _loops(article.slug, follows, stored):
+            problems.append(
+                f"{where}: '{article.follows}' follows this article already; a "
+                "chain of follow-ups cannot loop"
+            )
+    return problems
+
+
+def _loops(slug: str, in_file: dict, stored: dict) -> bool:
+    """Whether walking back from `slug` along `follows` comes back to it (the
+    file's links first; a story the file leaves out as it is stored). A loop
+    further into the database is refused when the story is written."""
+    earlier, steps = in_file.get(slug), 0
+    while earlier and steps < 1000:
+        if earlier == slug:
+            return True
+        if earlier in in_file:
+            earlier = in_file[earlier]
+        elif earlier in stored:
+            earlier = stored[earlier]
+        else:
+            return False
+        steps += 1
+    return False

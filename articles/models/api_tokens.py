@@ -22,6 +22,7 @@ class Scope(models.TextChoices):
     READ = "read", "Read drafts"
     WRITE = "write", "Write drafts (create, edit, submit)"
     PUBLISH = "publish", "Publish (publish, schedule, publish changes)"
+    SYNDICATE = "syndicate", "Syndicate (the ninjs feed of live articles)"
 
 
 def default_expiry():

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -42,9 +42,12 @@ class ArticleQuerySet(models.QuerySet):
         return self._with_byline_and_photo().defer("body")
 
     def for_page(self) -> "ArticleQuerySet":
-        """Everything the article page renders, apart from related stories and
-        tags (`Article.sorted_tags` reads them)."""
-        return self._with_byline_and_photo()
+        """Everything the article page renders, apart from related stories,
+        tags (`Article.sorted_tags` reads them) and follow-ups; whether there
+        are any is read with it, so that most pages read none."""
+        return self._with_byline_and_photo().annotate(
+            has_follow_ups=Exists(Article.objects.filter(follows=OuterRef("pk")))
+        )
 
     def _with_byline_and_photo(self) -> "ArticleQuerySet":
         return self.select_related(
@@ -186,6 +189,17 @@ class Article(models.Model):
         blank=True,
         help_text="Summary for search engines; the standfirst when empty.",
     )
+    # A follow-up names the earlier story it continues; both pages then link
+    # to each other, and a chain of them reads in order (`articles.follow_ups`).
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text="The earlier story this one follows up. Its page will point "
+        "readers here once this one is live.",
+    )
     related = models.ManyToManyField(
         "self",
         through="RelatedLink",
@@ -293,6 +307,14 @@ class Article(models.Model):
     def hero_photo_alt_text(self) -> str:
         photo = self.hero_photo
         return self.hero_alt_text or (photo.alt_text if photo else "")
+
+    @cached_property
+    def thread(self):
+        """The live stories this one follows and that follow it, in order
+        (`articles.follow_ups`)."""
+        from articles.follow_ups import thread_of
+
+        return thread_of(self)
 
     @property
     def byline_authors(self) -> list[Author]:

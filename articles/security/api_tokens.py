@@ -17,7 +17,8 @@ from articles.workflow.permissions import can_create, is_editor
 
 def allowed_scopes(user) -> list[str]:
     """The scopes `user`'s role gives a token: reading drafts needs the right
-    to see articles, writing to create or change them, publishing an editor's."""
+    to see articles, writing to create or change them, publishing an editor's,
+    the ninjs feed the right to see articles."""
     scopes = []
     if user.is_active and user.has_perm("articles.view_article"):
         scopes.append(Scope.READ.value)
@@ -27,6 +28,10 @@ def allowed_scopes(user) -> list[str]:
         scopes.append(Scope.WRITE.value)
     if is_editor(user):
         scopes.append(Scope.PUBLISH.value)
+    # The ninjs feed carries only what readers see: anyone who may see
+    # articles may hand it to a partner.
+    if user.is_active and user.has_perm("articles.view_article"):
+        scopes.append(Scope.SYNDICATE.value)
     return scopes
 
 

@@ -13,6 +13,13 @@ from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 
+def permanent_id(article, host: str) -> str:
+    """A `tag:` URI naming the article for good: unchanged when its slug or
+    section changes (feeds' entry ids, ninjs `uri`)."""
+    minted = article.first_published_at or article.publish_at
+    return f"tag:{host},{minted:%Y-%m-%d}:article-{article.pk}"
+
+
 def address(name: str, *args: str) -> str:
     """`reverse(name, args=args)`, remembered."""
     return _reversed(

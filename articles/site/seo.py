@@ -84,6 +84,14 @@ def news_article(article: Article, request) -> dict:
     }
     if article.standfirst:
         data["description"] = article.standfirst
+    # Follow-ups: the newer stories of the thread, newest first, then the one
+    # this story follows.
+    thread = article.thread
+    linked = [*thread.newer, *filter(None, [thread.earlier])]
+    if linked:
+        data["mainEntityOfPage"]["relatedLink"] = [
+            absolute(story.get_absolute_url()) for story in linked
+        ]
     photo = article.public_hero_photo
     image = photo and image_object(photo, absolute, article.hero_photo_caption)
     if image:

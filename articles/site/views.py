@@ -191,6 +191,8 @@ def render_article(request, article: Article, *, preview: bool = False):
     """
     if not preview:
         keys.shows(keys.article(article.pk))
+        # The thread's other pages: a change to any of them changes this one.
+        keys.shows(*(keys.article(story.pk) for story in article.thread.stories))
         shown_photos = [article.hero_photo_id, *photo_ids(article.body)]
         keys.shows(*(keys.photo(pk) for pk in shown_photos if pk))
         return _article_response(request, article, preview=False)
@@ -223,7 +225,12 @@ def _related_stories(article: Article, tags: list[Tag], *, preview: bool) -> Saf
     them purges this page at the edge too."""
 
     def render() -> tuple[str, list[int]]:
+        # Newer stories of the thread first: readers of an older story are
+        # pointed to how it went on.
+        newer = article.thread.newer
         related = related_articles(article, tags=tags)
+        related = newer + [story for story in related if story not in newer]
+        related = related[: max(len(newer), settings.NEWSROOM_RELATED_COUNT)]
         html = render_to_string(
             "articles/includes/related_articles.html", {"related": related}
         )

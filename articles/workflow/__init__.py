@@ -46,6 +46,7 @@ from articles.workflow.embargo import EmbargoNotConfirmed, set_embargo
 from articles.workflow.importing import (
     Imported,
     import_article,
+    import_follows,
     import_links,
     importing_many,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "has_pending_changes",
     "import_article",
     "importing_many",
+    "import_follows",
     "import_links",
     "is_author_of",
     "is_editor",

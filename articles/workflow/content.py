@@ -41,7 +41,11 @@ LABELS = {
     "tags": "Tags",
     "authors": "Byline",
     "related": "Pinned related stories",
+    "follows": "Follows",
 }
+
+# How far back a chain of follow-ups is walked to find a loop.
+LONGEST_CHAIN = 100
 
 
 @dataclass
@@ -60,6 +64,8 @@ class ArticleContent:
     # Author ids in byline order; pinned related article ids in the editor's order.
     authors: list[int] = field(default_factory=list)
     related: list[int] = field(default_factory=list)
+    # The id of the earlier story this one follows up.
+    follows: int | None = None
 
     @classmethod
     def of(cls, article: Article) -> ArticleContent:
@@ -79,6 +85,7 @@ class ArticleContent:
                     "to_article_id", flat=True
                 )
             ),
+            follows=article.follows_id,
         )
 
     @classmethod
@@ -118,6 +125,30 @@ class ArticleContent:
                 content.hero_alt_text = content.hero_alt_text or photo.alt_text
         return content
 
+    def follows_problem(self, article: Article | None) -> str:
+        """Why this content cannot follow the story it names ("" when it can):
+        that story must exist, and be neither this one nor one that follows it."""
+        if self.follows is None:
+            return ""
+        earlier = self.follows
+        own = article.pk if article is not None else None
+        steps = 0
+        while earlier is not None and steps < LONGEST_CHAIN:
+            if earlier == own:
+                return (
+                    "an article cannot follow itself."
+                    if steps == 0
+                    else "that story follows this one already; a chain of "
+                    "follow-ups cannot loop."
+                )
+            found = Article.objects.filter(pk=earlier).values_list(
+                "follows_id", flat=True
+            )
+            if not found:
+                return f"no article has the id {earlier}."
+            earlier, steps = found[0], steps + 1
+        return ""
+
     def hero(self) -> Photo | None:
         if not self.hero_photo:
             return None
@@ -136,6 +167,9 @@ class ArticleContent:
             setattr(article, name, getattr(self, name))
         article.section_id = self.section
         article.hero_photo_id = self.hero_photo
+        if problem := self.follows_problem(None if new else article):
+            raise ValidationError(f"Follows: {problem}")
+        article.follows_id = self.follows
         try:
             # The slug's uniqueness is the workflow's to check, under its lock,
             # and the database's unique index, which also sees saves that have
@@ -185,6 +219,7 @@ class ArticleContent:
         copy.body = sanitize_html(copy.body)
         copy.section = Section.objects.get(pk=self.section)
         copy.hero_photo = self.hero()
+        copy.follows_id = self.follows
         authors = Author.objects.in_bulk(self.authors)
         bylines = [
             Byline(article=copy, author=authors[pk], position=position)

@@ -197,6 +197,8 @@ def check_edit(
     checked here and saved later in the same transaction cannot be overtaken.
     """
     _require_photos_exist(content)
+    if problem := content.follows_problem(article):
+        raise ValidationError(f"Follows: {problem}")
     if article is None:
         require(can_create(by), "You may not write articles.")
         _require_free_slug(content, None)
@@ -356,7 +358,8 @@ def restore(
 
 def content_of_revision(version: Version) -> ArticleContent:
     """The content stored in a revision of an article, as far as it still exists:
-    authors, tags and pinned stories deleted since are left out."""
+    authors, tags, pinned stories and a followed story deleted since are left
+    out."""
     fields = version.field_dict
     followed: dict[type, list[dict]] = {}
     for other in version.revision.version_set.exclude(pk=version.pk):
@@ -369,6 +372,9 @@ def content_of_revision(version: Version) -> ArticleContent:
 
     tag_ids = [row["tag_id"] for row in followed.get(TaggedItem, [])]
     tags = Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True)
+    earlier = fields.get("follows_id")
+    if earlier is not None and not Article.objects.filter(pk=earlier).exists():
+        earlier = None
     return ArticleContent(
         **{name: fields.get(name, "") for name in ARTICLE_FIELDS},
         section=fields["section_id"],
@@ -376,6 +382,7 @@ def content_of_revision(version: Version) -> ArticleContent:
         tags=list(tags),
         authors=ordered(Byline, "author_id"),
         related=ordered(RelatedLink, "to_article_id"),
+        follows=earlier,
     )
 
 

@@ -170,3 +170,16 @@ def import_links(article: Article, related: list[int]) -> None:
         content.related = related
         content.write_to(locked)
         recording.saved(locked, None, comment="Imported", old_path=None)
+
+
+def import_follows(article: Article, earlier_id: int) -> None:
+    """Make an imported article follow the story with `earlier_id`, once every
+    article of the file exists (a follow-up may come before its story)."""
+    with transaction.atomic():
+        locked = recording.lock(article)
+        content = ArticleContent.of(locked)
+        if content.follows == earlier_id:
+            return
+        content.follows = earlier_id
+        content.write_to(locked)
+        recording.saved(locked, None, comment="Imported", old_path=None)

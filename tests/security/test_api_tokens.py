@@ -155,7 +155,8 @@ def test_create_api_token_takes_scopes_and_an_expiry():
     out, err = io.StringIO(), io.StringIO()
     call_command("create_api_token", "wendy", "--name", "Feed", stdout=out, stderr=err)
     token = ApiToken.objects.for_token(out.getvalue().strip())
-    assert token.scopes == ["read", "write"]  # all a writer's role allows
+    # All a writer's role allows.
+    assert token.scopes == ["read", "write", "syndicate"]
     call_command(
         "create_api_token",
         "wendy",

@@ -19,6 +19,7 @@ from articles.body import render_body
 from articles.edge import keys
 from articles.models import Article, Author, Section, TagRedirect
 from articles.photos.renditions import largest_jpeg
+from articles.site.addresses import permanent_id
 from articles.site.feeds.formats import NewsAtomFeed, NewsRssFeed
 from articles.site.listing import live_in_order, newest_live, newest_tagged_ids
 
@@ -89,8 +90,7 @@ class ArticleFeed(Feed):
     def item_guid(self, item):
         # Stays the same when the article's slug or section changes.
         host = urlsplit(self.request.build_absolute_uri("/")).hostname
-        minted = item.first_published_at or item.publish_at
-        return f"tag:{host},{minted:%Y-%m-%d}:article-{item.pk}"
+        return permanent_id(item, host)
 
     def item_guid_is_permalink(self, item):
         return False

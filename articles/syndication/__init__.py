@@ -1,0 +1,1 @@
+"""Articles handed on to partners and aggregators in the news industry's formats."""
