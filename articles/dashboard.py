@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.health import scheduler_state
-from articles.models import Article, ArticleEvent, Photo
+from articles.models import (
+    Article,
+    ArticleEvent,
+    EditorialComment,
+    Photo,
+    ScheduledUpdate,
+)
 
 ROWS = 10
 # Panels count up to this many: "1,000+" says enough, and counting every
@@ -139,6 +145,7 @@ def panels_for(user) -> list[Panel]:
             "Nothing published yet.",
         ),
     ]
+    panels += _editorial_panels(user, editor)
     if user.has_perm("articles.view_photo"):
         days = settings.NEWSROOM_LICENCE_WARNING_DAYS
         soon = timezone.localdate(now) + timedelta(days=days)
@@ -153,6 +160,42 @@ def panels_for(user) -> list[Panel]:
             )
         )
     return panels
+
+
+def _editorial_panels(user, editor: bool) -> list[Panel]:
+    """Open comments that mention the person or are on their stories, and the
+    scheduled updates of the stories they look after."""
+    mine = Article.objects.filter(_mine(user)).values("pk")
+    comments = EditorialComment.objects.unresolved().select_related("article", "author")
+    mentions = comments.filter(mentions=user)
+    updates = ScheduledUpdate.objects.select_related("pending_change__article")
+    if not user.has_perm("articles.edit_any_article"):
+        # Only what the person may still see: bylines change.
+        mentions = mentions.filter(article__in=mine)
+    if not editor:
+        updates = updates.filter(pending_change__article__in=mine)
+    return [
+        _panel(
+            "mentions",
+            "Comments mentioning me",
+            mentions.order_by("-created_at", "-pk"),
+            "No open comment mentions you.",
+        ),
+        _panel(
+            "comments",
+            "Open comments on my stories",
+            comments.filter(article__in=mine)
+            .exclude(author=user)
+            .order_by("-created_at", "-pk"),
+            "No open comments on your stories.",
+        ),
+        _panel(
+            "updates",
+            "Scheduled updates",
+            updates.order_by("publish_at", "pk"),
+            "No changes to live stories are scheduled.",
+        ),
+    ]
 
 
 def task_panels(user) -> list[Panel]:

@@ -45,6 +45,7 @@ class WorkflowAdmin:
             "workflow_actions": [(action, BUTTONS[action]) for action in actions],
             "can_manage_pending": pending and workflow.is_editor(user),
             "has_pending_changes": pending,
+            "scheduled_update": workflow.scheduled_update(article) if pending else None,
             "is_live": article.is_live(),
             "events": events,
             # Why a returned draft came back, where the writer looks first.
