@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -282,15 +283,21 @@ def publish_changes(
 
 
 def write_pending(
-    locked: Article, pending: PendingChange, actor, *, note: str, comment: str
+    locked: Article,
+    pending: PendingChange,
+    actor,
+    *,
+    note: str,
+    comment: str,
+    at: datetime | None = None,
 ) -> None:
     """Put pending changes, checked already, before readers, with their update
-    note; `locked` is locked by the caller's transaction."""
+    note, as updated `at` (now); `locked` is locked by the caller's transaction."""
     old_path = recording.public_path(locked)
     pending.delete()
     ArticleContent.from_json(pending.content).write_to(locked)
     Article.objects.filter(pk=locked.pk).update(
-        updated_at=timezone.now(), update_note=note
+        updated_at=at or timezone.now(), update_note=note
     )
     recording.event(locked, Action.PUBLISH_CHANGES, actor, comment=note or comment)
     recording.saved(

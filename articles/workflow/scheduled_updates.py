@@ -143,6 +143,7 @@ def publish_scheduled_update(pk: int, now: datetime) -> Article | None:
             None,
             note=scheduled.note,
             comment="Published the scheduled changes at their time.",
+            at=scheduled.publish_at,
         )
         return article
 
