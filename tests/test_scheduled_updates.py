@@ -231,3 +231,16 @@ def test_a_bad_time_from_the_change_page_is_a_message(client, editor, story):
     )
     assert response.status_code == 200
     assert "Choose a time in the future" in response.content.decode()
+
+
+def test_an_overdue_update_makes_the_scheduler_late_on_healthz(client, editor, story):
+    at = minute_from_now(1)
+    workflow.schedule_changes(story, by=editor, at=at)
+    workflow.run_scheduled(at - timedelta(seconds=30))
+    assert client.get("/healthz").status_code == 200
+    with time_machine.travel(at + timedelta(minutes=7)):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["overdue_articles"] == 1
+        workflow.run_scheduled()
+        assert client.get("/healthz").status_code == 200
