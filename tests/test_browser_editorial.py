@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +14,9 @@ from playwright.sync_api import expect
 
 from articles.models import Article, EditorialComment, ScheduledUpdate
 from tests import test_browser
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_author, make_user
 
-# Serialised rollback: the roles (groups) made by migrations outlive each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The browser, launched once for the session, as test_browser.py launches it.
 browser = test_browser.browser
@@ -64,6 +64,17 @@ def open_as(browser, live_server, settings):
     for context in contexts:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def writer():
+    """A writer by rights: the role groups made by a migration do not survive
+    the table flush of a test that really commits."""
+    user = make_user("writer", is_staff=True)
+    writing = ["view_article", "add_article", "change_article"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=writing))
+    make_author(name="Wendy Writer", slug="wendy-writer", user=user)
+    return type(user).objects.get(pk=user.pk)
 
 
 @pytest.fixture
