@@ -16,6 +16,7 @@ from articles.models import (
     Photo,
     ScheduledUpdate,
 )
+from articles.workflow.comments import EVENT_ACTIONS
 
 ROWS = 10
 # Panels count up to this many: "1,000+" says enough, and counting every
@@ -52,8 +53,10 @@ def _articles(user, *, everyone: bool) -> QuerySet:
     if not everyone:
         ids = Article.objects.filter(_mine(user)).values("pk")
         articles = articles.filter(pk__in=ids)
-    last_event = ArticleEvent.objects.filter(article=OuterRef("pk")).order_by(
-        "-created_at", "-pk"
+    last_event = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"))
+        .exclude(action__in=EVENT_ACTIONS)
+        .order_by("-created_at", "-pk")
     )
     return articles.annotate(
         last_action=Subquery(last_event.values("action")[:1]),

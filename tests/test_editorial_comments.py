@@ -243,3 +243,22 @@ def test_the_change_page_costs_the_same_queries_with_many_comments(
         html = client.get(change_url(story)).content.decode()
     assert "Answer 8" in html and "9 open" in html
     assert len(many) == len(few)
+
+
+def test_a_returned_draft_stays_returned_when_someone_comments_on_it(
+    client, editor, writer
+):
+    draft = make_article(
+        headline="Harbour draft",
+        status=Status.DRAFT,
+        publish_at=None,
+        created_by=writer,
+    )
+    workflow.submit(draft, by=writer)
+    workflow.return_to_writer(draft, by=editor, comment="Add a quote from the CEO")
+    workflow.post_comment(draft, "@writer the CEO is on leave", by=editor)
+    panels = desk(client, writer)
+    assert [row.headline for row in panels["returned"].rows] == ["Harbour draft"]
+    assert panels["returned"].rows[0].last_comment == "Add a quote from the CEO"
+    page = client.get(change_url(draft)).content.decode()
+    assert "Add a quote from the CEO" in page and 'id="returned-comment"' in page

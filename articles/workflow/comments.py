@@ -27,6 +27,13 @@ from articles.workflow.rules import InvalidTransition
 
 Action = ArticleEvent.Action
 
+# Steps in a story's history that say nothing of its state: the desk and the
+# change page look past them for the latest move (a draft returned to its
+# writer stays returned when someone comments on it).
+EVENT_ACTIONS = frozenset(
+    {Action.COMMENT, Action.RESOLVE_COMMENT, Action.REOPEN_COMMENT}
+)
+
 MAX_TEXT = 5000
 MAX_QUOTE = 1000
 # A mention is `@` and a username (letters, digits and @.+-_ as Django allows)
