@@ -14,9 +14,10 @@
   };
 
   document.addEventListener("selectionchange", () => {
+    // What is selected in the body, kept while the focus moves to the button.
     const selection = document.getSelection();
-    if (selection && !selection.isCollapsed && editorOf(selection.anchorNode)) {
-      selected = selection.toString().trim();
+    if (selection && editorOf(selection.anchorNode)) {
+      selected = selection.isCollapsed ? "" : selection.toString().trim();
     }
   });
 
