@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.health import scheduler_state
-from articles.models import Article, ArticleEvent, Photo
+from articles.models import (
+    Article,
+    ArticleEvent,
+    EditorialComment,
+    Photo,
+    ScheduledUpdate,
+)
+from articles.workflow.comments import EVENT_ACTIONS
 
 ROWS = 10
 # Panels count up to this many: "1,000+" says enough, and counting every
@@ -46,8 +53,10 @@ def _articles(user, *, everyone: bool) -> QuerySet:
     if not everyone:
         ids = Article.objects.filter(_mine(user)).values("pk")
         articles = articles.filter(pk__in=ids)
-    last_event = ArticleEvent.objects.filter(article=OuterRef("pk")).order_by(
-        "-created_at", "-pk"
+    last_event = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"))
+        .exclude(action__in=EVENT_ACTIONS)
+        .order_by("-created_at", "-pk")
     )
     return articles.annotate(
         last_action=Subquery(last_event.values("action")[:1]),
@@ -139,6 +148,7 @@ def panels_for(user) -> list[Panel]:
             "Nothing published yet.",
         ),
     ]
+    panels += _editorial_panels(user, editor)
     if user.has_perm("articles.view_photo"):
         days = settings.NEWSROOM_LICENCE_WARNING_DAYS
         soon = timezone.localdate(now) + timedelta(days=days)
@@ -153,6 +163,42 @@ def panels_for(user) -> list[Panel]:
             )
         )
     return panels
+
+
+def _editorial_panels(user, editor: bool) -> list[Panel]:
+    """Open comments that mention the person or are on their stories, and the
+    scheduled updates of the stories they look after."""
+    mine = Article.objects.filter(_mine(user)).values("pk")
+    comments = EditorialComment.objects.unresolved().select_related("article", "author")
+    mentions = comments.filter(mentions=user)
+    updates = ScheduledUpdate.objects.select_related("pending_change__article")
+    if not user.has_perm("articles.edit_any_article"):
+        # Only what the person may still see: bylines change.
+        mentions = mentions.filter(article__in=mine)
+    if not editor:
+        updates = updates.filter(pending_change__article__in=mine)
+    return [
+        _panel(
+            "mentions",
+            "Comments mentioning me",
+            mentions.order_by("-created_at", "-pk"),
+            "No open comment mentions you.",
+        ),
+        _panel(
+            "comments",
+            "Open comments on my stories",
+            comments.filter(article__in=mine)
+            .exclude(author=user)
+            .order_by("-created_at", "-pk"),
+            "No open comments on your stories.",
+        ),
+        _panel(
+            "updates",
+            "Scheduled updates",
+            updates.order_by("publish_at", "pk"),
+            "No changes to live stories are scheduled.",
+        ),
+    ]
 
 
 def task_panels(user) -> list[Panel]:

@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from articles.edge import purging
-from articles.models import Article
+from articles.models import Article, ScheduledUpdate
 from articles.workflow.scheduler import last_heartbeat
 
 LATE = timedelta(minutes=5)
@@ -32,8 +32,14 @@ def scheduler_state(now=None) -> dict:
     heartbeat = last_heartbeat()
     last_run = heartbeat.finished_at if heartbeat else None
     scheduled = Article.objects.filter(status=Article.Status.SCHEDULED)
-    due = scheduled.filter(publish_at__lte=now).exists()
-    overdue = scheduled.filter(publish_at__lte=now - LATE).count()
+    updates = ScheduledUpdate.objects.all()
+    articles_due = scheduled.filter(publish_at__lte=now).exists()
+    due = updates.filter(publish_at__lte=now).exists() or articles_due
+    # A story's scheduled update counts as the story would.
+    overdue = (
+        scheduled.filter(publish_at__lte=now - LATE).count()
+        + updates.filter(publish_at__lte=now - LATE).count()
+    )
     late = bool(overdue) or (due and (last_run is None or now - last_run > LATE))
     return {
         "last_run": last_run,

@@ -117,6 +117,26 @@ def _publish_changes(p: Pressed) -> str:
     return f"The changes to “{article.headline}” are published."
 
 
+def _schedule_changes(p: Pressed) -> str:
+    scheduled = workflow.schedule_changes(
+        p.article,
+        by=p.user,
+        at=parse_local_datetime(p.post.get("publish_at", "")),
+        note=p.post.get("note", ""),
+        version=p.version,
+    )
+    when = timezone.localtime(scheduled.publish_at)
+    return (
+        f"The changes to {p.headline} go live {when:%b} {when.day}, "
+        f"{when:%Y %H:%M} ({when:%Z})."
+    )
+
+
+def _unschedule_changes(p: Pressed) -> str:
+    workflow.unschedule_changes(p.article, by=p.user, version=p.version)
+    return f"The changes to {p.headline} are no longer scheduled; they stay pending."
+
+
 def _discard_changes(p: Pressed) -> str:
     workflow.discard_changes(p.article, by=p.user, version=p.version)
     return f"The pending changes to {p.headline} were discarded."
@@ -206,6 +226,14 @@ ACTIONS: dict[str, ArticleAction] = {
         _editor,
         "Only editors can publish changes to live articles.",
         _publish_changes,
+    ),
+    Action.SCHEDULE_CHANGES: ArticleAction(
+        _editor,
+        "Only editors can schedule changes to live articles.",
+        _schedule_changes,
+    ),
+    Action.UNSCHEDULE_CHANGES: ArticleAction(
+        _editor, "Only editors can cancel scheduled changes.", _unschedule_changes
     ),
     Action.DISCARD_CHANGES: ArticleAction(
         _editor, "Only editors can discard pending changes.", _discard_changes

@@ -20,6 +20,7 @@ from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
 from articles.sanitize import PHOTO_ID
 from articles.site.views import render_article
+from articles.workflow.comments import EVENT_ACTIONS
 
 Action = ArticleEvent.Action
 PHOTO_LIBRARY_PAGE = 30
@@ -40,11 +41,12 @@ class WorkflowAdmin:
         actions = workflow.allowed_actions(user, article)
         pending = workflow.has_pending_changes(article)
         events = list(article.events.select_related("actor")[:50])
-        last = events[0] if events else None
+        last = next((e for e in events if e.action not in EVENT_ACTIONS), None)
         return {
             "workflow_actions": [(action, BUTTONS[action]) for action in actions],
             "can_manage_pending": pending and workflow.is_editor(user),
             "has_pending_changes": pending,
+            "scheduled_update": workflow.scheduled_update(article) if pending else None,
             "is_live": article.is_live(),
             "events": events,
             # Why a returned draft came back, where the writer looks first.

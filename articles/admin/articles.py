@@ -26,6 +26,7 @@ from articles.admin.article_form import (
 from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
+from articles.admin.comments import CommentsAdmin
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
@@ -100,6 +101,7 @@ class EmbargoFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     SafeAutocomplete,
     AnnouncesDeletions,
+    CommentsAdmin,
     WorkflowAdmin,
     IntegrityAdmin,
     RevisionsAdmin,

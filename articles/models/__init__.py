@@ -12,6 +12,7 @@ from articles.models.articles import (
     RelatedLink,
 )
 from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
+from articles.models.comments import EditorialComment
 from articles.models.corrections import Correction
 from articles.models.outbox import OutboxTask
 from articles.models.people import (
@@ -29,6 +30,7 @@ from articles.models.photos import (
     photo_upload_to,
 )
 from articles.models.related import RelatedExclusion, RelatedIndexEntry
+from articles.models.scheduled_updates import ScheduledUpdate
 from articles.models.scheduler import SchedulerHeartbeat
 from articles.models.search import SearchEntry
 from articles.models.tags import TagRedirect
@@ -48,6 +50,7 @@ __all__ = [
     "ChecklistOverride",
     "ChecklistRule",
     "Correction",
+    "EditorialComment",
     "OutboxTask",
     "PendingChange",
     "Photo",
@@ -57,6 +60,7 @@ __all__ = [
     "RelatedIndexEntry",
     "RelatedLink",
     "SearchEntry",
+    "ScheduledUpdate",
     "SchedulerHeartbeat",
     "Section",
     "SectionRule",

@@ -30,6 +30,11 @@ class ArticleEvent(models.Model):
         EMBARGO_ENDED = "embargo_ended", "Embargo ended"
         OVERRIDE = "override", "Overrode a checklist rule"
         RETAG = "retag", "Tags merged or renamed"
+        SCHEDULE_CHANGES = "schedule_changes", "Scheduled the pending changes"
+        UNSCHEDULE_CHANGES = "unschedule_changes", "Cancelled the scheduled changes"
+        COMMENT = "comment", "Commented"
+        RESOLVE_COMMENT = "resolve_comment", "Resolved a comment thread"
+        REOPEN_COMMENT = "reopen_comment", "Reopened a comment thread"
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

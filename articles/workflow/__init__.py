@@ -18,9 +18,12 @@ and the publishing rules, and records an event, a revision and a new version.
 - `photos`: deleting photos no story uses.
 - `tags`: merging and renaming tags, a change of every story carrying them.
 - `importing`: articles from an interchange file.
+- `scheduled_updates`: pending changes to a live story set to go out at a minute.
+- `comments`: the newsroom's comments on a story, its threads and mentions.
 """
 
 from articles.workflow.checklist import override_rule
+from articles.workflow.comments import post_comment, reopen, resolve
 from articles.workflow.content import ArticleContent
 from articles.workflow.corrections import add_correction, withdraw_correction
 from articles.workflow.curation import VERBS as CURATION_VERBS
@@ -70,6 +73,11 @@ from articles.workflow.rules import (
     checklist,
     publish_problems,
     require_publishable,
+)
+from articles.workflow.scheduled_updates import (
+    schedule_changes,
+    scheduled_update,
+    unschedule_changes,
 )
 from articles.workflow.scheduler import run_scheduled
 from articles.workflow.tags import MergeResult, merge_tags, rename_tag
@@ -125,6 +133,7 @@ __all__ = [
     "override_rule",
     "may_curate",
     "merge_tags",
+    "post_comment",
     "preview",
     "proposed_content",
     "publish",
@@ -133,14 +142,19 @@ __all__ = [
     "publish_problems",
     "reinstate",
     "rename_tag",
+    "reopen",
     "require_publishable",
+    "resolve",
     "restore",
     "return_to_writer",
     "run_scheduled",
     "schedule",
+    "schedule_changes",
+    "scheduled_update",
     "set_embargo",
     "submit",
     "take_down",
     "unpublish",
+    "unschedule_changes",
     "withdraw_correction",
 ]

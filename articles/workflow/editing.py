@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -259,7 +260,7 @@ def publish_changes(
     With `version`, only the pending changes the editor saw are published.
     `note` is the one-line reason readers see next to "Updated".
     """
-    note = _update_note(note)
+    note = clean_update_note(note)
     # What the pending changes bring, to name their slug if another article
     # takes it meanwhile.
     proposed = proposed_content(article)
@@ -276,22 +277,37 @@ def publish_changes(
         content = ArticleContent.from_json(pending.content)
         if locked.status in Article.LIVE_STATUSES:
             require_publishable(content, locked)
-        actor = recording.actor_of(by)
-        old_path = recording.public_path(locked)
-        pending.delete()
-        content.write_to(locked)
-        Article.objects.filter(pk=locked.pk).update(
-            updated_at=timezone.now(), update_note=note
-        )
-        recording.event(locked, Action.PUBLISH_CHANGES, actor, comment=note or comment)
-        recording.saved(
-            locked, actor, comment=Action.PUBLISH_CHANGES.label, old_path=old_path
+        write_pending(
+            locked, pending, recording.actor_of(by), note=note, comment=comment
         )
     article.refresh_from_db()
     return article
 
 
-def _update_note(note: str) -> str:
+def write_pending(
+    locked: Article,
+    pending: PendingChange,
+    actor,
+    *,
+    note: str,
+    comment: str,
+    at: datetime | None = None,
+) -> None:
+    """Put pending changes, checked already, before readers, with their update
+    note, as updated `at` (now); `locked` is locked by the caller's transaction."""
+    old_path = recording.public_path(locked)
+    pending.delete()
+    ArticleContent.from_json(pending.content).write_to(locked)
+    Article.objects.filter(pk=locked.pk).update(
+        updated_at=at or timezone.now(), update_note=note
+    )
+    recording.event(locked, Action.PUBLISH_CHANGES, actor, comment=note or comment)
+    recording.saved(
+        locked, actor, comment=Action.PUBLISH_CHANGES.label, old_path=old_path
+    )
+
+
+def clean_update_note(note: str) -> str:
     note = note.strip()
     if "\n" in note or "\r" in note:
         raise InvalidTransition(

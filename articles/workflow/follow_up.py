@@ -9,7 +9,8 @@ and, should that process have stopped first, by the task worker, which finds
 the same rows (webhook deliveries, task rows; for RQ, `OutboxTask` rows).
 
 - `webhooks`: the deliveries an event calls for, their bodies as of now.
-- `sweep_at_publish_time`: the scheduled sweep at a scheduled article's time.
+- `sweep_at_publish_time`: the scheduled sweep at a scheduled article's time
+  (or its scheduled changes', or its embargo's end).
 - `pages_changed`: the page cache turns over, and the edge purges the keys
   the article's pages and lists carry (`articles.edge`): at once after the
   commit, and by the worker should that fail.
@@ -28,17 +29,13 @@ def webhooks(event: ArticleEvent) -> None:
 
 
 def sweep_at_publish_time(event: ArticleEvent) -> None:
-    """A scheduled article gets a sweep at its publish time, and an embargoed
-    one at the embargo's end, so that the change is recorded (and the edge
-    purged) then, without waiting for cron."""
+    """A scheduled article gets a sweep at its publish time, scheduled changes
+    to a live one at theirs, and an embargoed one at the embargo's end, so that
+    the change is made (and the edge purged) then, without waiting for cron."""
     from articles.background.queue import has_worker
     from articles.tasks import enqueue, publish_due
 
-    moments = {
-        ArticleEvent.Action.SCHEDULE: event.article.publish_at,
-        ArticleEvent.Action.EMBARGO: event.article.embargo_until,
-    }
-    run_after = moments.get(event.action)
+    run_after = _moment_of(event)
     if run_after is None:
         return
     if not has_worker():
@@ -47,6 +44,24 @@ def sweep_at_publish_time(event: ArticleEvent) -> None:
         enqueue(publish_due)
     else:
         enqueue(publish_due.using(run_after=run_after))
+
+
+def _moment_of(event: ArticleEvent):
+    """When what `event` set up falls due, if it set up anything."""
+    from articles.models import ScheduledUpdate
+
+    Action = ArticleEvent.Action
+    if event.action == Action.SCHEDULE:
+        return event.article.publish_at
+    if event.action == Action.EMBARGO:
+        return event.article.embargo_until
+    if event.action == Action.SCHEDULE_CHANGES:
+        return (
+            ScheduledUpdate.objects.filter(pending_change__article=event.article)
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+    return None
 
 
 def pages_changed(article) -> None:

@@ -1,7 +1,8 @@
 """The scheduled sweep (`manage.py publish_scheduled`) and its heartbeat.
 
-Each run publishes the scheduled articles whose time has come and records the
-embargoes that have passed, all in the order they fell due, one event each, so
+Each run publishes the scheduled articles whose time has come, puts scheduled
+changes to live articles before readers and records the embargoes that have
+passed, all in the order they fell due, one event each, so
 a run after missed ones catches up in time order; it also withdraws the
 renditions of photos whose licence has ended, from the first minute of the day
 after their last licensed day. Each run leaves a heartbeat
@@ -18,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Photo, SchedulerHeartbeat
+from articles.workflow.editing import has_pending_changes
 from articles.workflow.embargo import embargoes_ending, end_embargo
+from articles.workflow.scheduled_updates import publish_scheduled_update, updates_due
 from articles.workflow.transitions import due_for_publication, publish_one
 
 Status = Article.Status
@@ -30,6 +33,7 @@ class Run:
     published: list[Article] = field(default_factory=list)
     held: list[Article] = field(default_factory=list)
     embargoes_ended: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
     licences_ended: int = 0
 
 
@@ -47,6 +51,9 @@ def run_scheduled(now: datetime | None = None) -> Run:
                 continue
             if step is end_embargo:
                 run.embargoes_ended.append(article)
+            elif step is publish_scheduled_update:
+                held = has_pending_changes(article)
+                (run.held if held else run.updated).append(article)
             elif article.status == Status.PUBLISHED:
                 run.published.append(article)
             else:
@@ -89,9 +96,11 @@ def withdraw_ended_licences(now: datetime) -> int:
 def _due(now: datetime) -> list:
     publications = due_for_publication(now).values_list("publish_at", "pk")
     embargoes = embargoes_ending(now).values_list("embargo_until", "pk")
+    updates = updates_due(now).values_list("publish_at", "pending_change__article")
     return sorted(
         [(at, pk, publish_one) for at, pk in publications]
-        + [(at, pk, end_embargo) for at, pk in embargoes],
+        + [(at, pk, end_embargo) for at, pk in embargoes]
+        + [(at, pk, publish_scheduled_update) for at, pk in updates],
         key=lambda item: item[:2],
     )
 
