@@ -1,5 +1,12 @@
 """Articles in the admin: the list, the change page with its workflow buttons,
-previews and revisions. Saving hands the form's content to the workflow."""
+previews and revisions. Saving hands the form's content to the workflow.
+
+ArticleAdmin is Django's admin for the article (with the revisions of
+`RevisionsAdmin`); what its change page shows beside the form is in
+`article_workflow.panel_context`, its extra pages are views of their own modules,
+listed in `get_urls`."""
+
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,13 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion_compare.admin import CompareVersionAdmin
 from taggit.models import Tag, TaggedItem
 
 from articles import body, workflow
+from articles.admin import article_workflow, related
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -23,11 +30,8 @@ from articles.admin.article_form import (
     changed_fields,
     refusal,
 )
-from articles.admin.article_integrity import IntegrityAdmin
-from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
-from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
 from articles.models import (
     Article,
@@ -97,15 +101,7 @@ class EmbargoFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(
-    SafeAutocomplete,
-    AnnouncesDeletions,
-    WorkflowAdmin,
-    IntegrityAdmin,
-    RevisionsAdmin,
-    RelatedStoriesAdmin,
-    CompareVersionAdmin,
-):
+class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -301,10 +297,58 @@ class ArticleAdmin(
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         return {**kwargs, **inline.formset_kwargs(obj)}
 
-    # Saving. Django writes an object's row (save_model), then its inlines
-    # (save_related). An article is written once, row and inlines together, by
-    # the workflow, so the save happens in `save_through_workflow`, which Django
-    # reaches through save_related: the only step that sees the inlines.
+    # The change page's panels and pages -----------------------------------------
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            context.update(article_workflow.panel_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        def page(view):
+            return self.admin_site.admin_view(partial(view, self))
+
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                page(article_workflow.press_button),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                page(article_workflow.preview),
+                name="articles_article_preview",
+            ),
+            path(
+                "photos/",
+                page(article_workflow.photo_picker),
+                name="articles_article_photos",
+            ),
+            path(
+                "<int:pk>/related/",
+                page(related.related_page),
+                name="articles_article_related",
+            ),
+            path(
+                "<int:pk>/related/<str:verb>/<int:candidate>/",
+                page(related.related_action),
+                name="articles_article_related_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Automatic candidates")
+    def automatic_related(self, article):
+        return related.candidates_panel(article)
+
+    # Saving ----------------------------------------------------------------------
+    # An article's row, bylines and pinned stories are one change, written by the
+    # workflow in one transaction (`save_article`). Django's change view writes a
+    # row (save_model) before its inlines (save_related) and hands the inlines'
+    # formsets only to the second, so the save happens there; save_model writes
+    # nothing.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -315,12 +359,12 @@ class ArticleAdmin(
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        """The row is written with its inlines by `save_through_workflow`."""
+        """Nothing yet: `save_article` writes the row with its inlines."""
 
     def save_related(self, request, form, formsets, change):
-        self.save_through_workflow(request, form, formsets, change)
+        self.save_article(request, form, formsets, change)
 
-    def save_through_workflow(self, request, form, formsets, change) -> Article:
+    def save_article(self, request, form, formsets, change) -> Article:
         """The form and its inlines as one `ArticleContent`, created or edited by
         the workflow (in one transaction, refused whole when it must be)."""
         inlines = self.get_inline_instances(request, form.instance)
