@@ -3,6 +3,8 @@ the same for a small newsroom and a bigger one (`make bench` times them at
 10,000 and 100,000 stories)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import workflow
@@ -27,7 +29,7 @@ EXPECTED = {
     "article list": 21,
     "writer's article list": 21,
     "article list, search and filter": 21,
-    "change page": 54,
+    "change page": 38,
     "photo library": 14,
     "revisions": 16,
 }
@@ -146,3 +148,26 @@ def test_desk_panels_count_up_to_a_limit(client, writer, monkeypatch):
     page = client.get(reverse("admin:index")).content.decode()
     assert '<span class="desk-count">12+</span>' in page
     assert "10 of more than 12 shown" in page
+
+
+def test_the_change_page_costs_no_more_for_more_bylines_and_pending_changes(
+    client, newsroom
+):
+    """Each byline row and each pending change is read with the page, not once
+    per part of the page that shows it."""
+    story = newsroom.stories[2]  # published
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    client.force_login(newsroom.editor)
+    client.get(url)
+    with CaptureQueriesContext(connection) as published:
+        assert client.get(url).status_code == 200
+    assert len(published) <= EXPECTED["change page"]
+    others = [make_author(name=f"Co-writer {n}", slug=f"co-{n}") for n in range(3)]
+    content = workflow.ArticleContent.of(story)
+    content.authors = [newsroom.author.pk, *(author.pk for author in others)]
+    workflow.edit(story, content, by=newsroom.editor)
+    assert workflow.has_pending_changes(story)
+    with CaptureQueriesContext(connection) as pending:
+        page = client.get(url)
+    assert len(pending) <= len(published)
+    assert "Co-writer 2" in page.content.decode()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles import workflow
+from articles.admin.article_form import proposal
 from articles.models import Article, Correction
 
 Status = Article.Status
@@ -15,7 +16,7 @@ TAKEN_DOWN_FROM = {Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED}
 
 def integrity_context(user, article: Article) -> dict:
     """What the integrity panel shows this person, and which buttons."""
-    results = workflow.checklist(workflow.proposed_content(article), article)
+    results = workflow.checklist(proposal(article).content, article)
     editor = workflow.is_editor(user)
     return {
         "checklist": results,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import body, workflow
 from articles.admin import article_actions
-from articles.admin.article_form import refusal
+from articles.admin.article_form import proposal, refusal
 from articles.admin.article_integrity import integrity_context
 from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
@@ -31,7 +31,7 @@ def panel_context(request, article: Article) -> dict:
     """What the change page's workflow and integrity panels show this person."""
     user = request.user
     actions = workflow.allowed_actions(user, article)
-    pending = workflow.has_pending_changes(article)
+    pending = proposal(article).pending
     events = list(article.events.select_related("actor")[:50])
     last = events[0] if events else None
     return {

@@ -209,6 +209,18 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         bylined = Byline.objects.filter(author__user=user).values("article_id")
         return articles.filter(Q(created_by=user) | Q(pk__in=bylined))
 
+    def get_object(self, request, object_id, from_field=None):
+        """The change page's article with its hero photo and credit, whose status
+        it shows."""
+        articles = self.get_queryset(request)
+        field = Article._meta.get_field(from_field) if from_field else Article._meta.pk
+        try:
+            return articles.select_related("hero_photo__credit").get(
+                **{field.name: field.to_python(object_id)}
+            )
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def get_search_results(self, request, queryset, search_term):
         """Headline and standfirst, or a byline or tag naming every word: bylines
         and tags are looked up in their own small tables first, so the archive is
