@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
 from articles import body, workflow
-from articles.admin import article_workflow, related
+from articles.admin import article_actions, article_workflow, related
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -118,6 +118,14 @@ class EmbargoFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.exclude(embargo_until__gt=timezone.now())
         return queryset
+
+
+# The moves a save can make at once, and the drafts they are offered on.
+SAVE_AND = {
+    Action.SUBMIT: "Save and submit for review",
+    Action.PUBLISH: "Save and publish",
+}
+SAVED_AND_MOVED_FROM = {Status.DRAFT, Status.IN_REVIEW}
 
 
 @admin.register(Article)
@@ -343,6 +351,8 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
     ):
         if obj is not None:
             context.update(article_workflow.panel_context(request, obj))
+        if add or self.has_change_permission(request, obj):
+            context["save_and_actions"] = self.save_and_actions(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -432,7 +442,47 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
             [{"added": {}}] if add else [{"changed": {"fields": changed_fields(form)}}]
         )
 
+    # Save and move on: the form's save, then one button of the action table,
+    # so that a finished draft goes to review (or live) in one click.
+
+    def save_and_actions(self, request, article: Article | None) -> list:
+        """The moves offered beside Save: those the person may make on the
+        draft once saved (a new one is their own draft)."""
+        if article is None:
+            article = Article(status=Status.DRAFT, created_by=request.user)
+        elif article.status not in SAVED_AND_MOVED_FROM:
+            return []
+        allowed = workflow.allowed_actions(request.user, article)
+        return [
+            (action, label) for action, label in SAVE_AND.items() if action in allowed
+        ]
+
+    def move_on_after_save(self, request, article: Article):
+        """The move pressed with the save, if any: its message and the article's
+        page, or None to answer as Django does."""
+        action = request.POST.get("_save_and", "")
+        if action not in SAVE_AND:
+            return None
+        try:
+            message = article_actions.press(request, article, action)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(
+                request, f"Saved, but not moved on: {refusal(error)}", messages.ERROR
+            )
+        else:
+            self.message_user(request, f"Saved. {message}", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        moved = self.move_on_after_save(request, obj)
+        return moved or super().response_add(request, obj, post_url_continue)
+
     def response_change(self, request, obj):
+        moved = self.move_on_after_save(request, obj)
+        if moved:
+            return moved
         if workflow.edits_are_pending(obj) or obj.is_live():
             if workflow.has_pending_changes(obj):
                 message = (
