@@ -10,6 +10,7 @@ from functools import cached_property, partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
@@ -235,9 +236,13 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         if request.user.has_perm("articles.edit_any_article"):
             return articles
         user = request.user
-        # Ids rather than a join: no DISTINCT over every column of the archive.
-        bylined = Byline.objects.filter(author__user=user).values("article_id")
-        return articles.filter(Q(created_by=user) | Q(pk__in=bylined))
+        # Ids rather than a join (no DISTINCT over every column of the archive),
+        # each set read along its own index.
+        created = Article.objects.filter(created_by=user).order_by().values("pk")
+        bylined = (
+            Byline.objects.filter(author__user=user).order_by().values("article_id")
+        )
+        return articles.filter(pk__in=created.union(bylined))
 
     def get_object(self, request, object_id, from_field=None):
         """The change page's article with its hero photo and credit, whose status
@@ -499,6 +504,17 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         return super().response_change(request, obj)
 
     # List columns and bulk actions -------------------------------------------------
+
+    def action_checkbox(self, article):
+        """Django's box for bulk actions, written out: rendering the checkbox
+        widget's template for each row took a third of the list's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            article.pk,
+            str(article),
+        )
 
     @admin.display(description="Byline")
     def byline(self, article):
