@@ -93,10 +93,22 @@ def photos_in_use():
                 alt_text=f"Bench picture {n}",
                 caption=f"Picture {n} of the bench archive",
                 credit=credits[n % len(credits)],
-                renditions={"jpeg": [{"name": f"renditions/bench-{n}.jpg"}]},
             )
             for n in range(PHOTOS)
         )
+    bench_photos = list(Photo.objects.filter(image__startswith="bench/"))
+    for photo in bench_photos:
+        # As the renditions task records them, so screens show them.
+        photo.renditions = {
+            "jpeg": [
+                {
+                    "name": f"renditions/bench-{photo.pk}.jpg",
+                    "width": 960,
+                    "height": 540,
+                }
+            ]
+        }
+    Photo.objects.bulk_update(bench_photos, ["renditions"])
     photo_ids = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
@@ -116,7 +128,7 @@ def photos_in_use():
             changed.append(article)
         Article.objects.bulk_update(changed, ["body"], batch_size=2000)
         PhotoUsage.objects.all().delete()
-        migration = import_module("articles.migrations.0017_where_photos_are_used")
+        migration = import_module("articles.migrations.0021_where_photos_are_used")
         migration.record_existing_uses(apps, None)
 
 
@@ -212,10 +224,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--tags", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="grow the archive a previous run left instead of seeding afresh",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    os.environ["DATABASE_URL"] = bench_database_url("admin.sqlite3")
+    os.environ["DATABASE_URL"] = bench_database_url("admin.sqlite3", keep=args.keep)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     os.environ.setdefault("NEWSROOM_TASK_BACKEND", "immediate")
     import django
@@ -227,8 +244,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from tqdm import tqdm
 
-    from articles.demo.archive import seed_archive
     from articles.models import Article, Section
+    from demo.archive import seed_archive
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -236,7 +253,7 @@ def main() -> None:
     rng = random.Random(7)
     rows = []
     for size in sizes:
-        missing = size - Article.objects.count()
+        missing = max(0, size - Article.objects.count())
         with tqdm(total=missing, unit="article", desc=f"seeding {size}") as bar:
             seed_archive(missing, args.tags, progress=bar.update)
         team = people()

@@ -25,8 +25,9 @@ RESULTS = ROOT / "bench-results"
 sys.path.insert(0, str(ROOT))
 
 
-def bench_database_url(sqlite_name: str = "bench.sqlite3") -> str:
-    """A database of the benchmark's own, emptied first."""
+def bench_database_url(sqlite_name: str = "bench.sqlite3", *, keep=False) -> str:
+    """A database of the benchmark's own, emptied first unless `keep` asks to
+    grow the one a previous run left."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
@@ -35,14 +36,20 @@ def bench_database_url(sqlite_name: str = "bench.sqlite3") -> str:
 
         admin_url = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if exists and not keep:
+                connection.execute(f'DROP DATABASE "{name}"')
+            if not (exists and keep):
+                connection.execute(f'CREATE DATABASE "{name}"')
         return urlunsplit(parts._replace(path=f"/{name}"))
     if url:
         sys.exit("The benchmark runs on SQLite or on PostgreSQL (DATABASE_URL).")
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / sqlite_name
-    path.unlink(missing_ok=True)
+    if not keep:
+        path.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 

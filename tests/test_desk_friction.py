@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles import workflow
-from articles.models import Article
+from articles.models import Article, Author
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,103 @@ def test_someone_elses_draft_still_goes_through_review(editor, writer):
         workflow.publish(draft, by=editor)
 
 
+# A finished draft is saved and moved on in one click --------------------------------
+
+
+def new_story(**over) -> dict:
+    """What the add form posts for a story ready to go live."""
+    from tests.factories import make_credit, make_photo, make_section
+
+    section = make_section(name="Ports", slug="ports")
+    photo = make_photo(
+        alt_text="Cranes at dawn",
+        caption="Cranes at dawn.",
+        credit=make_credit(agency="Harbour Light Images"),
+    )
+    return {
+        "headline": "Harbour cranes work through the night",
+        "slug": "",
+        "section": section.pk,
+        "standfirst": "The port clears its backlog.",
+        "body": "<p>Three new cranes worked through the night.</p>",
+        "hero_photo": photo.pk,
+        "hero_caption": "",
+        "hero_alt_text": "",
+        "tags": "Ports",
+        "seo_title": "",
+        "seo_description": "",
+        "bylines-TOTAL_FORMS": 0,
+        "bylines-INITIAL_FORMS": 0,
+        "related_links-TOTAL_FORMS": 0,
+        "related_links-INITIAL_FORMS": 0,
+        **over,
+    }
+
+
+ADD_URL = "/admin/articles/article/add/"
+
+
+def test_a_writer_saves_and_submits_a_story_in_one_click(client, writer):
+    client.force_login(writer)
+    page = client.get(ADD_URL).content.decode()
+    assert "Save and submit for review" in page
+    assert "Save and publish" not in page
+    response = client.post(ADD_URL, new_story(_save_and="submit"), follow=True)
+    story = Article.objects.get(headline="Harbour cranes work through the night")
+    assert story.status == Status.IN_REVIEW
+    assert response.redirect_chain[-1][0] == change_url(story)
+    assert "Saved. “Harbour cranes work through the night” was submitted" in (
+        response.content.decode()
+    )
+
+
+def test_an_editor_saves_and_publishes_their_own_story_in_one_click(client, editor):
+    make_author(name="Eddie Editor", slug="eddie-editor", user=editor)
+    client.force_login(editor)
+    assert "Save and publish" in client.get(ADD_URL).content.decode()
+    response = client.post(ADD_URL, new_story(_save_and="publish"), follow=True)
+    story = Article.objects.get(headline="Harbour cranes work through the night")
+    assert story.status == Status.PUBLISHED
+    assert "is published" in response.content.decode()
+    # Their draft, reopened, offers the same.
+    story.refresh_from_db()
+    draft = make_article(
+        status=Status.DRAFT,
+        publish_at=None,
+        created_by=editor,
+        authors=list(Author.objects.filter(user=editor)),
+    )
+    page = client.get(change_url(draft)).content.decode()
+    assert 'name="_save_and" value="publish"' in page
+
+
+def test_a_save_and_move_the_person_may_not_make_keeps_the_save(client, writer):
+    client.force_login(writer)
+    response = client.post(ADD_URL, new_story(_save_and="publish"), follow=True)
+    story = Article.objects.get(headline="Harbour cranes work through the night")
+    assert story.status == Status.DRAFT
+    assert "Saved, but not moved on: Only editors can publish" in (
+        response.content.decode()
+    )
+
+
+def test_save_and_publish_still_meets_the_checklist(client, editor):
+    make_author(name="Eddie Editor", slug="eddie-editor", user=editor)
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL, new_story(tags="", _save_and="publish"), follow=True
+    )
+    story = Article.objects.get(headline="Harbour cranes work through the night")
+    assert story.status == Status.DRAFT
+    assert "Saved, but not moved on" in response.content.decode()
+
+
+def test_a_live_story_offers_no_save_and_publish(client, editor):
+    story = make_article(tags=["Ports"])
+    client.force_login(editor)
+    assert "_save_and" not in client.get(change_url(story)).content.decode()
+
+
 # Takedown: a role holds it, and the panel says who -----------------------------------
 
 
@@ -83,6 +180,21 @@ def test_a_managing_editor_takes_a_story_down(client):
     )
     story.refresh_from_db()
     assert story.is_taken_down
+
+
+def test_the_managing_editor_role_is_an_editor_who_may_take_down():
+    from django.contrib.auth.models import Group
+
+    managing = set(
+        Group.objects.get(name="Managing editor").permissions.values_list(
+            "codename", flat=True
+        )
+    )
+    editor = set(
+        Group.objects.get(name="Editor").permissions.values_list("codename", flat=True)
+    )
+    assert managing - editor == {"take_down_article"}
+    assert editor <= managing
 
 
 def test_the_panel_tells_an_editor_who_may_take_down(client, editor):

@@ -1,6 +1,7 @@
 """The article form of the admin and its inlines: they collect what the editor
 typed as an `ArticleContent`; the workflow decides what happens to it."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
@@ -12,7 +13,7 @@ from taggit.models import Tag
 
 from articles import workflow
 from articles.admin.autocomplete import SafeAutocomplete
-from articles.models import Article, Byline, RelatedLink
+from articles.models import Article, Byline, PendingChange, RelatedLink
 from articles.workflow import ArticleContent
 
 # Live character counts on the article form: field -> (guide, what the guide is for).
@@ -47,6 +48,28 @@ CONTENT_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What the article will say once its pending changes are published, and
+    whether it has any."""
+
+    pending: bool
+    content: ArticleContent
+
+
+def proposal(article: Article) -> Proposal:
+    """The article's proposal, read once for the page that shows it: the form,
+    each inline and the panels all ask."""
+    if "_proposal" not in article.__dict__:
+        change = PendingChange.objects.filter(article=article).first()
+        article._proposal = (
+            Proposal(True, ArticleContent.from_json(change.content))
+            if change is not None
+            else Proposal(False, ArticleContent.of(article))
+        )
+    return article._proposal
+
+
 class ArticleForm(forms.ModelForm):
     """Shows the article as it will read (with its pending changes, if any)."""
 
@@ -61,7 +84,7 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None and instance.pk and "initial" not in kwargs:
-            kwargs["initial"] = initial_from(workflow.proposed_content(instance))
+            kwargs["initial"] = initial_from(proposal(instance).content)
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
         for name, (guide, help_text) in WRITING_GUIDES.items():
@@ -122,9 +145,7 @@ class ArticleForm(forms.ModelForm):
     def content(self, bylines=None, related=None) -> ArticleContent:
         """What the form says, with the inlines' rows when given."""
         data = self.cleaned_data
-        proposed = (
-            workflow.proposed_content(self.instance) if self.instance.pk else None
-        )
+        proposed = proposal(self.instance).content if self.instance.pk else None
         return ArticleContent(
             headline=data["headline"],
             slug=data["slug"],
@@ -221,6 +242,11 @@ class ContentInline(SafeAutocomplete, admin.TabularInline):
 
         return LabelledRows
 
+    def get_queryset(self, request):
+        # A row's name (shown above it) reads its article and its target.
+        parent = self.fk_name or "article"
+        return super().get_queryset(request).select_related(parent, self.target)
+
     def has_add_permission(self, request, obj=None):
         return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
 
@@ -231,9 +257,9 @@ class ContentInline(SafeAutocomplete, admin.TabularInline):
         return obj is None or not obj.pk or workflow.can_edit(request.user, obj)
 
     def pending_rows(self, obj) -> list[int] | None:
-        if obj is None or not obj.pk or not workflow.has_pending_changes(obj):
+        if obj is None or not obj.pk or not proposal(obj).pending:
             return None
-        return getattr(workflow.proposed_content(obj), self.content_list)
+        return getattr(proposal(obj).content, self.content_list)
 
     def get_extra(self, request, obj=None, **kwargs):
         rows = self.pending_rows(obj)

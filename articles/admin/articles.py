@@ -1,20 +1,29 @@
 """Articles in the admin: the list, the change page with its workflow buttons,
-previews and revisions. Saving hands the form's content to the workflow."""
+previews and revisions. Saving hands the form's content to the workflow.
+
+ArticleAdmin is Django's admin for the article (with the revisions of
+`RevisionsAdmin`); what its change page shows beside the form is in
+`article_workflow.panel_context`, its extra pages are views of their own modules,
+listed in `get_urls`."""
+
+from functools import cached_property, partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion_compare.admin import CompareVersionAdmin
 from taggit.models import Tag, TaggedItem
 
 from articles import body, workflow
+from articles.admin import article_actions, article_workflow, comments, related
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -23,12 +32,9 @@ from articles.admin.article_form import (
     changed_fields,
     refusal,
 )
-from articles.admin.article_integrity import IntegrityAdmin
-from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
-from articles.admin.comments import CommentsAdmin
+from articles.admin.listing import selection_box
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
-from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
 from articles.models import (
     Article,
@@ -82,6 +88,24 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(tags__id=value)
 
 
+class SearchPaginator(Paginator):
+    """Pages of a search, counted up to COUNT_UP_TO matches: a word every
+    story's byline holds matches the whole archive, and counting it all on
+    each page costs more than the page ("More than 1,000 articles" says
+    enough; the first pages are read along the list's order)."""
+
+    COUNT_UP_TO = 1000
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: self.COUNT_UP_TO + 1]
+        return found.count()
+
+    @property
+    def more(self) -> bool:
+        return self.count > self.COUNT_UP_TO
+
+
 class EmbargoFilter(admin.SimpleListFilter):
     title = "embargo"
     parameter_name = "embargo"
@@ -97,17 +121,16 @@ class EmbargoFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The moves a save can make at once, and the drafts they are offered on.
+SAVE_AND = {
+    Action.SUBMIT: "Save and submit for review",
+    Action.PUBLISH: "Save and publish",
+}
+SAVED_AND_MOVED_FROM = {Status.DRAFT, Status.IN_REVIEW}
+
+
 @admin.register(Article)
-class ArticleAdmin(
-    SafeAutocomplete,
-    AnnouncesDeletions,
-    CommentsAdmin,
-    WorkflowAdmin,
-    IntegrityAdmin,
-    RevisionsAdmin,
-    RelatedStoriesAdmin,
-    CompareVersionAdmin,
-):
+class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -130,6 +153,8 @@ class ArticleAdmin(
     ]
     list_select_related = ["section", "edited_by"]
     list_per_page = 50
+    # "Show all" instead of a count of the whole archive beside every search.
+    show_full_result_count = False
     search_fields = ["headline", "standfirst", "bylines__author__name", "tags__name"]
     date_hierarchy = "publish_at"
     # No prepopulated_fields: articles/admin/article-form.js makes the slug follow
@@ -211,9 +236,30 @@ class ArticleAdmin(
         if request.user.has_perm("articles.edit_any_article"):
             return articles
         user = request.user
-        # Ids rather than a join: no DISTINCT over every column of the archive.
-        bylined = Byline.objects.filter(author__user=user).values("article_id")
-        return articles.filter(Q(created_by=user) | Q(pk__in=bylined))
+        # Ids rather than a join (no DISTINCT over every column of the archive),
+        # each set read along its own index.
+        created = Article.objects.filter(created_by=user).order_by().values("pk")
+        bylined = (
+            Byline.objects.filter(author__user=user).order_by().values("article_id")
+        )
+        return articles.filter(pk__in=created.union(bylined))
+
+    def get_object(self, request, object_id, from_field=None):
+        """The change page's article with its hero photo and credit, whose status
+        it shows."""
+        articles = self.get_queryset(request)
+        field = Article._meta.get_field(from_field) if from_field else Article._meta.pk
+        try:
+            return articles.select_related("hero_photo__credit").get(
+                **{field.name: field.to_python(object_id)}
+            )
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return SearchPaginator(queryset, per_page, *args, **kwargs)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """Headline and standfirst, or a byline or tag naming every word: bylines
@@ -303,10 +349,71 @@ class ArticleAdmin(
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         return {**kwargs, **inline.formset_kwargs(obj)}
 
-    # Saving. Django writes an object's row (save_model), then its inlines
-    # (save_related). An article is written once, row and inlines together, by
-    # the workflow, so the save happens in `save_through_workflow`, which Django
-    # reaches through save_related: the only step that sees the inlines.
+    # The change page's panels and pages -----------------------------------------
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            context.update(article_workflow.panel_context(request, obj))
+            context.update(comments.comments_context(request, obj))
+        if add or self.has_change_permission(request, obj):
+            context["save_and_actions"] = self.save_and_actions(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        def page(view):
+            return self.admin_site.admin_view(partial(view, self))
+
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                page(article_workflow.press_button),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                page(article_workflow.preview),
+                name="articles_article_preview",
+            ),
+            path(
+                "photos/",
+                page(article_workflow.photo_picker),
+                name="articles_article_photos",
+            ),
+            path(
+                "<int:pk>/related/",
+                page(related.related_page),
+                name="articles_article_related",
+            ),
+            path(
+                "<int:pk>/related/<str:verb>/<int:candidate>/",
+                page(related.related_action),
+                name="articles_article_related_action",
+            ),
+            path(
+                "<path:object_id>/comments/",
+                page(comments.post_comment),
+                name="articles_article_comment",
+            ),
+            path(
+                "<path:object_id>/comments/<str:comment_id>/<str:verb>/",
+                page(comments.comment_thread),
+                name="articles_article_comment_thread",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Automatic candidates")
+    def automatic_related(self, article):
+        return related.candidates_panel(article)
+
+    # Saving ----------------------------------------------------------------------
+    # An article's row, bylines and pinned stories are one change, written by the
+    # workflow in one transaction (`save_article`). Django's change view writes a
+    # row (save_model) before its inlines (save_related) and hands the inlines'
+    # formsets only to the second, so the save happens there; save_model writes
+    # nothing.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -317,12 +424,12 @@ class ArticleAdmin(
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        """The row is written with its inlines by `save_through_workflow`."""
+        """Nothing yet: `save_article` writes the row with its inlines."""
 
     def save_related(self, request, form, formsets, change):
-        self.save_through_workflow(request, form, formsets, change)
+        self.save_article(request, form, formsets, change)
 
-    def save_through_workflow(self, request, form, formsets, change) -> Article:
+    def save_article(self, request, form, formsets, change) -> Article:
         """The form and its inlines as one `ArticleContent`, created or edited by
         the workflow (in one transaction, refused whole when it must be)."""
         inlines = self.get_inline_instances(request, form.instance)
@@ -351,7 +458,47 @@ class ArticleAdmin(
             [{"added": {}}] if add else [{"changed": {"fields": changed_fields(form)}}]
         )
 
+    # Save and move on: the form's save, then one button of the action table,
+    # so that a finished draft goes to review (or live) in one click.
+
+    def save_and_actions(self, request, article: Article | None) -> list:
+        """The moves offered beside Save: those the person may make on the
+        draft once saved (a new one is their own draft)."""
+        if article is None:
+            article = Article(status=Status.DRAFT, created_by=request.user)
+        elif article.status not in SAVED_AND_MOVED_FROM:
+            return []
+        allowed = workflow.allowed_actions(request.user, article)
+        return [
+            (action, label) for action, label in SAVE_AND.items() if action in allowed
+        ]
+
+    def move_on_after_save(self, request, article: Article):
+        """The move pressed with the save, if any: its message and the article's
+        page, or None to answer as Django does."""
+        action = request.POST.get("_save_and", "")
+        if action not in SAVE_AND:
+            return None
+        try:
+            message = article_actions.press(request, article, action)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(
+                request, f"Saved, but not moved on: {refusal(error)}", messages.ERROR
+            )
+        else:
+            self.message_user(request, f"Saved. {message}", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        moved = self.move_on_after_save(request, obj)
+        return moved or super().response_add(request, obj, post_url_continue)
+
     def response_change(self, request, obj):
+        moved = self.move_on_after_save(request, obj)
+        if moved:
+            return moved
         if workflow.edits_are_pending(obj) or obj.is_live():
             if workflow.has_pending_changes(obj):
                 message = (
@@ -368,6 +515,9 @@ class ArticleAdmin(
         return super().response_change(request, obj)
 
     # List columns and bulk actions -------------------------------------------------
+
+    def action_checkbox(self, article):
+        return selection_box(article)
 
     @admin.display(description="Byline")
     def byline(self, article):

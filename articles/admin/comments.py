@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
 from articles import workflow
 from articles.admin.article_actions import posted_object
@@ -42,89 +42,65 @@ def comments_context(request, article: Article, draft: dict | None = None) -> di
     }
 
 
-class CommentsAdmin:
-    """Mixed into ArticleAdmin."""
+def post_comment(model_admin, request, object_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = viewable_article(request, object_id)
+    post = request.POST
+    draft = {
+        "text": post.get("text", ""),
+        "quote": post.get("quote", ""),
+        "reply_to": post.get("reply_to", ""),
+    }
+    try:
+        reply_to = None
+        if draft["reply_to"]:
+            reply_to = posted_object(
+                EditorialComment, draft["reply_to"], "comment", article=article
+            )
+        comment = workflow.post_comment(
+            article,
+            draft["text"],
+            by=request.user,
+            quote=draft["quote"],
+            reply_to=reply_to,
+        )
+    except (PermissionDenied, ValidationError) as error:
+        return _answer(model_admin, request, article, refusal(error), draft=draft)
+    return _answer(model_admin, request, article, "", anchor=f"comment-{comment.pk}")
 
-    def render_change_form(
-        self, request, context, add=False, change=False, form_url="", obj=None
-    ):
-        if obj is not None:
-            context.update(comments_context(request, obj))
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/comments/",
-                view(self.post_comment_view),
-                name="articles_article_comment",
-            ),
-            path(
-                "<path:object_id>/comments/<str:comment_id>/<str:verb>/",
-                view(self.comment_thread_view),
-                name="articles_article_comment_thread",
-            ),
-            *super().get_urls(),
-        ]
+def comment_thread(model_admin, request, object_id, comment_id, verb):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = viewable_article(request, object_id)
+    try:
+        if verb not in VERBS:
+            raise ValidationError(f"Unknown action “{verb}”.")
+        comment = posted_object(
+            EditorialComment, comment_id, "comment", article=article
+        )
+        thread = VERBS[verb](comment, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        return _answer(model_admin, request, article, refusal(error))
+    return _answer(model_admin, request, article, "", anchor=f"comment-{thread.pk}")
 
-    def post_comment_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = viewable_article(request, object_id)
-        post = request.POST
-        draft = {
-            "text": post.get("text", ""),
-            "quote": post.get("quote", ""),
-            "reply_to": post.get("reply_to", ""),
+
+def _answer(model_admin, request, article, refused: str, *, draft=None, anchor=""):
+    """The panel drawn afresh for comments.js; otherwise back to the page, the
+    refusal said and what was typed kept for the form."""
+    if request.headers.get(PANEL_HEADER):
+        context = {
+            "original": article,
+            "comment_refusal": refused,
+            **comments_context(request, article, draft=draft or {}),
         }
-        try:
-            reply_to = None
-            if draft["reply_to"]:
-                reply_to = posted_object(
-                    EditorialComment, draft["reply_to"], "comment", article=article
-                )
-            comment = workflow.post_comment(
-                article,
-                draft["text"],
-                by=request.user,
-                quote=draft["quote"],
-                reply_to=reply_to,
-            )
-        except (PermissionDenied, ValidationError) as error:
-            return self._answer(request, article, refusal(error), draft=draft)
-        return self._answer(request, article, "", anchor=f"comment-{comment.pk}")
-
-    def comment_thread_view(self, request, object_id, comment_id, verb):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = viewable_article(request, object_id)
-        try:
-            if verb not in VERBS:
-                raise ValidationError(f"Unknown action “{verb}”.")
-            comment = posted_object(
-                EditorialComment, comment_id, "comment", article=article
-            )
-            thread = VERBS[verb](comment, by=request.user)
-        except (PermissionDenied, ValidationError) as error:
-            return self._answer(request, article, refusal(error))
-        return self._answer(request, article, "", anchor=f"comment-{thread.pk}")
-
-    def _answer(self, request, article, refused: str, *, draft=None, anchor=""):
-        """The panel drawn afresh for comments.js; otherwise back to the page,
-        the refusal said and what was typed kept for the form."""
-        if request.headers.get(PANEL_HEADER):
-            context = {
-                "original": article,
-                "comment_refusal": refused,
-                **comments_context(request, article, draft=draft or {}),
-            }
-            return TemplateResponse(
-                request, PANEL_TEMPLATE, context, status=400 if refused else 200
-            )
-        if refused:
-            self.message_user(request, refused, messages.ERROR)
-            if draft is not None:
-                request.session[draft_key(article)] = draft
-        url = reverse("admin:articles_article_change", args=[article.pk])
-        return HttpResponseRedirect(f"{url}#{anchor or 'editorial-comments'}")
+        return TemplateResponse(
+            request, PANEL_TEMPLATE, context, status=400 if refused else 200
+        )
+    if refused:
+        model_admin.message_user(request, refused, messages.ERROR)
+        if draft is not None:
+            request.session[draft_key(article)] = draft
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return HttpResponseRedirect(f"{url}#{anchor or 'editorial-comments'}")

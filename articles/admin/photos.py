@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import workflow
+from articles.admin.listing import selection_box
 from articles.admin.photo_filters import (  # noqa: F401 (the article list's too)
     AltTextFilter,
     HeroPhotoLicenceFilter,
@@ -325,6 +326,9 @@ class PhotoAdmin(admin.ModelAdmin):
         return "Ready" if renditions_are_current(photo) else "Being made"
 
     @admin.display(description="Photo")
+    def action_checkbox(self, photo):
+        return selection_box(photo)
+
     def thumbnail(self, photo):
         url = smallest_url(photo)
         if not url:

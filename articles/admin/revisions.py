@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
 from articles import workflow
@@ -28,8 +29,9 @@ NOT_COMPARED = [
 ]
 
 
-class RevisionsAdmin:
-    """Mixed into ArticleAdmin, before reversion-compare's CompareVersionAdmin."""
+class RevisionsAdmin(CompareVersionAdmin):
+    """django-reversion's history and comparison of an article, with restores
+    through the workflow and no recovery of deleted articles: ArticleAdmin's base."""
 
     compare_exclude = NOT_COMPARED
 

@@ -18,7 +18,11 @@ def article_date_hierarchy(cl):
     field = cl.date_hierarchy
     if any(key.startswith(f"{field}__") for key in cl.params):
         return date_hierarchy(cl)
-    span = cl.queryset.aggregate(first=Min(field), last=Max(field))
+    # While searching, the years the list spans, not those of what matched:
+    # the first and last match of a common word are found only by reading
+    # every match.
+    shown = cl.root_queryset if cl.query else cl.queryset
+    span = shown.aggregate(first=Min(field), last=Max(field))
     if not span["first"]:
         return date_hierarchy(cl)
     first, last = (timezone.localtime(span[k]) for k in ("first", "last"))
