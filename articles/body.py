@@ -149,17 +149,18 @@ def editor_photo(photo: Photo) -> dict:
     }
 
 
-def render_body(html: str) -> SafeString:
+def render_body(html: str, *, photos: dict[int, Photo] | None = None) -> SafeString:
     """The body as readers see it: each photo reference becomes the photo.
 
     All photos come from one query however many there are; a reference to a photo
     that has left the library, whose licence has ended or that has no renditions
-    renders as nothing.
+    renders as nothing. `photos` are the photos already read, by id.
     """
     ids = photo_ids(html)
     if not ids:
         return mark_safe(html)
-    photos = Photo.objects.select_related("credit").in_bulk(ids)
+    if photos is None:
+        photos = Photo.objects.select_related("credit").in_bulk(ids)
     template = get_template(PHOTO_FIGURE_TEMPLATE)
 
     def figure(match: re.Match) -> str:

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import home, search, workflow
+from articles import home, live, search, workflow
 from articles.body import photo_ids, render_body
 from articles.cache.fragments import remember
 from articles.edge import keys
@@ -201,7 +201,12 @@ def render_article(request, article: Article, *, preview: bool = False):
 
 def _article_response(request, article: Article, *, preview: bool):
     tags = article.sorted_tags
+    coverage = live.coverage_of(article) if article.has_live_coverage else None
+    if coverage and not preview:
+        keys.shows(*(keys.photo(p.pk) for u in coverage.updates for p in u.photos))
     context = {
+        "coverage": coverage,
+        "poll_seconds": live.POLL_SECONDS,
         "article": article,
         "object": article,
         "body": render_body(article.body),

@@ -13,6 +13,7 @@ from articles.models.articles import (
 )
 from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
 from articles.models.corrections import Correction
+from articles.models.live import LiveUpdate, LiveUpdateQuerySet
 from articles.models.outbox import OutboxTask
 from articles.models.people import (
     RESERVED_SECTION_SLUGS,
@@ -48,6 +49,8 @@ __all__ = [
     "ChecklistOverride",
     "ChecklistRule",
     "Correction",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "OutboxTask",
     "PendingChange",
     "Photo",

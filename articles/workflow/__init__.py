@@ -17,6 +17,7 @@ and the publishing rules, and records an event, a revision and a new version.
 - `curation`: pinning and excluding related stories.
 - `photos`: deleting photos no story uses.
 - `tags`: merging and renaming tags, a change of every story carrying them.
+- `live`: live coverage, its start and end, and its updates.
 - `importing`: articles from an interchange file.
 """
 
@@ -48,6 +49,15 @@ from articles.workflow.importing import (
     import_article,
     import_links,
     importing_many,
+)
+from articles.workflow.live import (
+    UpdateContent,
+    delete_update,
+    edit_update,
+    end_coverage,
+    may_post_updates,
+    post_update,
+    start_coverage,
 )
 from articles.workflow.permissions import (
     ACTION_TARGETS,
@@ -95,6 +105,7 @@ __all__ = [
     "PhotoInUse",
     "RuleResult",
     "SlugTaken",
+    "UpdateContent",
     "add_correction",
     "allowed_actions",
     "can_create",
@@ -110,9 +121,12 @@ __all__ = [
     "create",
     "curate",
     "delete_photos",
+    "delete_update",
     "discard_changes",
     "edit",
     "edit_fields",
+    "edit_update",
+    "end_coverage",
     "edits_are_pending",
     "has_pending_changes",
     "import_article",
@@ -122,6 +136,8 @@ __all__ = [
     "is_editor",
     "override_rule",
     "may_curate",
+    "may_post_updates",
+    "post_update",
     "merge_tags",
     "preview",
     "proposed_content",
@@ -137,6 +153,7 @@ __all__ = [
     "run_scheduled",
     "schedule",
     "set_embargo",
+    "start_coverage",
     "submit",
     "take_down",
     "unpublish",
