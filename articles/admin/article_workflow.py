@@ -62,6 +62,7 @@ class WorkflowAdmin:
             .replace(second=0, microsecond=0)
             .strftime("%Y-%m-%dT%H:%M"),
             **self.integrity_context(request, article),
+            **self.live_context(request, article),
         }
 
     def get_urls(self):
@@ -83,6 +84,7 @@ class WorkflowAdmin:
                 name="articles_article_photos",
             ),
             *self.related_urls(),
+            *self.live_urls(),
             *super().get_urls(),
         ]
 

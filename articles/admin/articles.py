@@ -26,6 +26,7 @@ from articles.admin.article_form import (
 from articles.admin.article_integrity import IntegrityAdmin
 from articles.admin.article_workflow import WorkflowAdmin
 from articles.admin.autocomplete import SafeAutocomplete
+from articles.admin.live import LiveCoverageAdmin
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
@@ -102,6 +103,7 @@ class ArticleAdmin(
     AnnouncesDeletions,
     WorkflowAdmin,
     IntegrityAdmin,
+    LiveCoverageAdmin,
     RevisionsAdmin,
     RelatedStoriesAdmin,
     CompareVersionAdmin,
