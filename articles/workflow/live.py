@@ -224,8 +224,8 @@ def _write(update: LiveUpdate, content: UpdateContent, article: Article) -> None
     update.authors.set(_authors(content.authors))
 
 
-def _authors(authors: Iterable[Author]) -> list[Author]:
-    return list(dict.fromkeys(authors))
+def _authors(authors: Iterable[Author]) -> list[int]:
+    return list(dict.fromkeys(author.pk for author in authors))
 
 
 def _require_may_change(by: User, article: Article, update: LiveUpdate) -> None:
@@ -269,3 +269,113 @@ def _note_last_update(article: Article) -> None:
     )
     Article.objects.filter(pk=article.pk).update(live_updated_at=latest)
     article.live_updated_at = latest
+
+
+@dataclass
+class ImportedUpdate:
+    """An update as an interchange file gives it (`articles.interchange`)."""
+
+    content: UpdateContent
+    status: str = Status.PUBLISHED
+    corrections: list[dict] = field(default_factory=list)
+
+
+def import_coverage(
+    article: Article,
+    *,
+    started_at: datetime,
+    ended_at: datetime | None,
+    updates: list[ImportedUpdate],
+    allow_rule_breaks: bool = False,
+) -> bool:
+    """The article's coverage and updates as an import file says: updates it
+    lacks (matched by their time) are added, those it has take the file's
+    content; none is removed. Returns whether anything changed."""
+    with transaction.atomic():
+        locked = recording.lock(article)
+        changed = (locked.coverage_start_at, locked.coverage_end_at) != (
+            started_at,
+            ended_at,
+        )
+        if changed:
+            Article.objects.filter(pk=locked.pk).update(
+                coverage_start_at=started_at, coverage_end_at=ended_at
+            )
+            locked.coverage_start_at, locked.coverage_end_at = started_at, ended_at
+        existing = {
+            u.published_at: u for u in locked.live_updates.prefetch_related("authors")
+        }
+        pinned = [
+            item.content.published_at for item in updates if item.content.is_pinned
+        ]
+        for update in existing.values():
+            if update.is_pinned and pinned and update.published_at != pinned[0]:
+                update.is_pinned = False
+                update.save(update_fields=["is_pinned"])
+                changed = True
+        for item in updates:
+            update = existing.get(item.content.published_at) or LiveUpdate(
+                article=locked
+            )
+            if update.pk and _says(update, item):
+                changed = _add_update_corrections(locked, update, item) or changed
+                continue
+            update.status = item.status
+            try:
+                _write(update, item.content, locked)
+            except InvalidTransition:
+                if not allow_rule_breaks:
+                    raise
+                update.is_pinned = item.content.is_pinned
+                update.save()
+                update.authors.set(_authors(item.content.authors))
+            _add_update_corrections(locked, update, item)
+            changed = True
+        if changed:
+            _recorded(locked, Action.IMPORT, None, "Imported live coverage")
+    return changed
+
+
+def _says(update: LiveUpdate, item: ImportedUpdate) -> bool:
+    content = item.content
+    return (
+        update.status == item.status
+        and update.headline == (content.headline or "").strip()
+        and update.body == with_library_text(sanitize_html(content.body))
+        and update.is_key_event == content.is_key_event
+        and update.is_pinned == content.is_pinned
+        and {a.pk for a in update.authors.all()} == {a.pk for a in content.authors}
+    )
+
+
+def _add_update_corrections(
+    article: Article, update: LiveUpdate, item: ImportedUpdate
+) -> bool:
+    from articles.models import Correction
+
+    added = False
+    known = {(c.kind, c.text, c.published_at) for c in update.corrections.all()}
+    for correction in item.corrections:
+        key = (correction["kind"], correction["text"], correction["published_at"])
+        if key in known:
+            continue
+        Correction.objects.create(
+            article=article,
+            live_update=update,
+            kind=correction["kind"],
+            text=correction["text"],
+            published_at=correction["published_at"],
+            withdrawn_at=correction.get("withdrawn_at"),
+            withdrawal_reason=correction.get("withdrawal_reason", ""),
+        )
+        added = True
+    if added:
+        latest = max(
+            filter(
+                None,
+                [article.corrected_at, *(c["published_at"] for c in item.corrections)],
+            )
+        )
+        Article.objects.filter(pk=article.pk).update(corrected_at=latest)
+        article.corrected_at = latest
+    return added
