@@ -300,3 +300,21 @@ def test_the_live_article_keeps_its_updates_in_order_for_readers(editor):
     b = post(article, editor)
     assert list(article.live_updates.public()) == [b, a]
     assert Article.objects.get(pk=article.pk).live_updated_at == b.published_at
+
+
+def test_the_demo_has_a_running_live_story(client):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    article = Article.objects.live().get(coverage_start_at__isnull=False)
+    updates = list(article.live_updates.public())
+    assert len(updates) >= 10
+    assert sum(u.is_pinned for u in updates) == 1
+    assert sum(u.is_key_event for u in updates) == 2
+    assert any("data-photo" in u.body for u in updates)
+    page = client.get(article.get_absolute_url()).content.decode()
+    data = json_ld(page)
+    assert data["@type"] == "LiveBlogPosting"
+    assert len(data["liveBlogUpdate"]) == len(updates)
+    assert any("image" in u for u in data["liveBlogUpdate"])
+    assert 'class="live-badge">Live<' in client.get("/").content.decode()

@@ -7,7 +7,7 @@
   if (!live || !window.fetch) return;
   var list = live.querySelector(".live__updates");
   var button = live.querySelector(".live__show");
-  var seconds = Math.max(5, parseInt(live.dataset.pollSeconds, 10) || 15);
+  var seconds = Math.max(1, parseInt(live.dataset.pollSeconds, 10) || 15);
   var waiting = [];
   var busy = false;
 
