@@ -15,6 +15,9 @@ from articles.models import Article, ArticleEvent, ChecklistRule, LiveUpdate
 from articles.workflow import UpdateContent
 from articles.workflow.rules import InvalidTransition
 from tests.factories import make_article, make_author, make_credit, make_photo
+from tests.test_edge import api, fastly
+
+__all__ = ["api", "fastly"]  # the edge fixtures of tests/test_edge.py
 
 Action = ArticleEvent.Action
 pytestmark = pytest.mark.django_db
@@ -318,3 +321,24 @@ def test_the_demo_has_a_running_live_story(client):
     assert len(data["liveBlogUpdate"]) == len(updates)
     assert any("image" in u for u in data["liveBlogUpdate"])
     assert 'class="live-badge">Live<' in client.get("/").content.decode()
+
+
+def test_every_update_purges_the_articles_keys_at_the_edge(
+    fastly, editor, client, django_capture_on_commit_callbacks
+):
+    article = live_article(editor)
+    fastly.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update = post(article, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.edit_update(update, UpdateContent(body="<p>Calmer.</p>"), by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.delete_update(update, by=editor)
+    purged = [
+        {k.lower(): v for k, v in r["headers"].items()}["surrogate-key"].split(" ")
+        for r in fastly.requests
+    ]
+    assert len(purged) == 3
+    assert all(f"article:{article.pk}" in keys for keys in purged)
+    fragment = client.get(poll_url(article, 0))
+    assert f"article:{article.pk}" in fragment["Surrogate-Key"].split(" ")

@@ -51,6 +51,7 @@ from articles.workflow.importing import (
     importing_many,
 )
 from articles.workflow.live import (
+    ImportedUpdate,
     UpdateContent,
     delete_update,
     edit_update,
@@ -101,6 +102,7 @@ __all__ = [
     "EditConflict",
     "EmbargoNotConfirmed",
     "Imported",
+    "ImportedUpdate",
     "InvalidTransition",
     "MergeResult",
     "PhotoInUse",
