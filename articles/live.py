@@ -39,10 +39,6 @@ class Coverage:
     key_events: list[LiveUpdate] = field(default_factory=list)
     since: str = ""
 
-    @property
-    def count(self) -> int:
-        return len(self.updates)
-
 
 def public_updates(article: Article):
     """The updates readers see, newest first, with what the page shows of each."""
@@ -79,6 +75,23 @@ def prepare(updates: list[LiveUpdate], *, corrected: bool) -> None:
             if use.photo_id in photos and photos[use.photo_id].is_shown_to_readers
         ]
         update.shown_corrections = list(update.corrections.all()) if corrected else []
+
+
+def attach_public_updates(articles: list[Article]) -> None:
+    """Each live-covered article of a list gets `public_live_updates`, newest
+    first and rendered, in a fixed number of queries; a list without any costs
+    none."""
+    covered = {a.pk: a for a in articles if a.has_live_coverage}
+    for article in covered.values():
+        article.public_live_updates = []
+    if not covered:
+        return
+    updates = list(
+        LiveUpdate.objects.public().filter(article__in=list(covered)).for_page()
+    )
+    prepare(updates, corrected=False)
+    for update in updates:
+        covered[update.article_id].public_live_updates.append(update)
 
 
 def since_token(moment: datetime | None) -> str:

@@ -56,9 +56,9 @@ def gunicorn_process(env: dict, port: int):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # a busy machine boots the workers slowly
             try:
-                urllib.request.urlopen(base + "/robots.txt", timeout=2).read()
+                urllib.request.urlopen(base + "/robots.txt", timeout=5).read()
                 break
             except OSError:
                 time.sleep(0.2)

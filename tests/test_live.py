@@ -342,3 +342,16 @@ def test_every_update_purges_the_articles_keys_at_the_edge(
     assert all(f"article:{article.pk}" in keys for keys in purged)
     fragment = client.get(poll_url(article, 0))
     assert f"article:{article.pk}" in fragment["Surrogate-Key"].split(" ")
+
+
+def test_the_articles_feeds_carry_its_updates(client, editor):
+    article = live_article(editor, tags=["Weather"])
+    post(article, editor, "<p>Rain begins.</p>", headline="Rain")
+    for url in [
+        reverse("articles:feed"),
+        reverse("articles:atom_feed"),
+        reverse("articles:tag_feed", args=["weather"]),
+        reverse("articles:section_feed", args=[article.section.slug]),
+    ]:
+        text = client.get(url).content.decode()
+        assert "Rain begins." in text and "#update-" in text, url
