@@ -130,3 +130,29 @@ def test_an_update_photo_comes_in_with_its_caption_and_credit(write_file, client
     live = page.split('id="live"', 1)[1]
     assert "Waves on the harbour wall." in live
     assert "Feng Fei / Imaginechina via AFP" in live
+
+
+def test_coverage_or_updates_in_the_future_are_refused(write_file):
+    path = write_file(
+        [
+            article_data(
+                "storm",
+                live_coverage=coverage(
+                    ended_at="2999-01-01T00:00:00+00:00",
+                    updates=[
+                        {
+                            "published_at": "2999-01-01T00:00:00+00:00",
+                            "body_html": "<p>Later.</p>",
+                        }
+                    ],
+                ),
+            )
+        ]
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(path))
+    assert "field 'live_coverage.ended_at': is in the future" in str(refused.value)
+    assert "field 'live_coverage.updates[1].published_at': is in the future" in str(
+        refused.value
+    )
+    assert not Article.objects.exists()

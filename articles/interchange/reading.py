@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import (
@@ -255,6 +256,12 @@ def _parse_live_coverage(
         ended_at = _moment(sub, "ended_at", "live_coverage.ended_at")
         if started_at and ended_at and ended_at < started_at:
             checker.fail("live_coverage.ended_at", "is before started_at")
+    # Coverage starts and ends as it happens; a time to come would need the
+    # page cache to turn over then.
+    now = timezone.now()
+    for name, moment in (("started_at", started_at), ("ended_at", ended_at)):
+        if moment and moment > now:
+            checker.fail(f"live_coverage.{name}", "is in the future")
     items = raw.get("updates") or []
     if not isinstance(items, list):
         checker.fail("live_coverage.updates", "must be a list")
@@ -292,6 +299,8 @@ def _parse_update(
         published_at = None
     else:
         published_at = _moment(check, "published_at")
+    if published_at and published_at > timezone.now():
+        check.fail("published_at", "is in the future")
     if published_at and started_at and published_at < started_at:
         check.fail(
             "published_at",

@@ -78,6 +78,7 @@ def start_coverage(article: Article, *, by: User, at: datetime | None = None) ->
         if locked.is_live_coverage:
             raise InvalidTransition(f"“{locked.headline}” is already covered live.")
         start = at or timezone.now()
+        _require_not_future(start)
         Article.objects.filter(pk=locked.pk).update(
             coverage_start_at=start, coverage_end_at=None
         )
@@ -93,6 +94,7 @@ def end_coverage(article: Article, *, by: User, at: datetime | None = None) -> N
         if not locked.is_live_coverage:
             raise InvalidTransition(f"“{locked.headline}” is not covered live.")
         end = at or timezone.now()
+        _require_not_future(end)
         if end < locked.coverage_start_at:
             raise InvalidTransition("Coverage cannot end before it started.")
         Article.objects.filter(pk=locked.pk).update(coverage_end_at=end)
@@ -203,6 +205,11 @@ def _write(update: LiveUpdate, content: UpdateContent, article: Article) -> None
             f"“{article.headline}”, body: write what the update says."
         )
     published_at = content.published_at or update.published_at or timezone.now()
+    if published_at > timezone.now():
+        raise InvalidTransition(
+            f"“{article.headline}”, published_at: an update is posted when it "
+            "happens, not dated in the future."
+        )
     if published_at < article.coverage_start_at:
         raise InvalidTransition(
             f"“{article.headline}”, published_at: an update cannot be earlier "
@@ -237,6 +244,13 @@ def _require_may_change(by: User, article: Article, update: LiveUpdate) -> None:
         and may_post_updates(by, article),
         "Only editors change live updates once they are published.",
     )
+
+
+def _require_not_future(moment: datetime) -> None:
+    # Coverage starts and ends as it happens: the badge and the pages change
+    # with the change, which a time to come would not announce.
+    if moment > timezone.now():
+        raise InvalidTransition("Live coverage starts and ends now, not later.")
 
 
 def _require_not_taken_down(article: Article) -> None:
@@ -291,6 +305,9 @@ def import_coverage(
     """The article's coverage and updates as an import file says: updates it
     lacks (matched by their time) are added, those it has take the file's
     content; none is removed. Returns whether anything changed."""
+    for moment in (started_at, ended_at):
+        if moment is not None:
+            _require_not_future(moment)
     with transaction.atomic():
         locked = recording.lock(article)
         changed = (locked.coverage_start_at, locked.coverage_end_at) != (
