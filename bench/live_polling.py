@@ -27,6 +27,7 @@ import random
 import re
 import secrets
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -67,7 +68,11 @@ def gunicorn_process(env: dict, port: int):
         yield base, process
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def processor_seconds(pid: int) -> float:
@@ -202,7 +207,10 @@ def main() -> None:
         for reader in readers:
             reader.join()
         cpu = processor_seconds(server.pid) - cpu_before
+        report(args, readers, posted, cpu, database_url)
 
+
+def report(args, readers: list[Reader], posted: int, cpu: float, database_url):
     statuses = [status for reader in readers for status in reader.statuses]
     times = sorted(t for reader in readers for t in reader.times)
     polls = len(statuses)
