@@ -355,3 +355,12 @@ def test_the_articles_feeds_carry_its_updates(client, editor):
     ]:
         text = client.get(url).content.decode()
         assert "Rain begins." in text and "#update-" in text, url
+
+
+def test_live_badge_in_related_stories(client, editor):
+    running = live_article(editor, tags=["Weather", "Coast"])
+    other = make_article(tags=["Weather", "Coast"])
+    page = client.get(other.get_absolute_url()).content.decode()
+    related = page.split('class="related"', 1)[1].split("</section>")[0]
+    assert running.headline in related
+    assert 'class="live-badge">Live<' in related
