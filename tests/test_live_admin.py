@@ -115,9 +115,11 @@ def test_writer_on_the_byline_posts_for_review_and_an_editor_publishes(
     client.force_login(editor)
     edit_page = client.get(update_url(update)).content.decode()
     assert "Publish the update" in edit_page
+    submitted_at = update.published_at
     client.post(update_url(update), {**posted(), "publish": "Publish"})
     update.refresh_from_db()
     assert update.status == LiveUpdate.Status.PUBLISHED
+    assert update.published_at > submitted_at  # new to readers' open pages
 
 
 def test_writer_cannot_start_coverage_or_delete_published_updates(

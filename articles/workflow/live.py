@@ -121,9 +121,8 @@ def post_update(article: Article, content: UpdateContent, *, by: User) -> LiveUp
             article=locked, status=status, created_by=recording.actor_of(by)
         )
         _write(update, content, locked)
-        action = (
-            Action.POST_UPDATE if status == Status.PUBLISHED else (Action.SUBMIT_UPDATE)
-        )
+        published = status == Status.PUBLISHED
+        action = Action.POST_UPDATE if published else Action.SUBMIT_UPDATE
         _recorded(locked, action, by, _describe(update))
     return update
 
@@ -137,14 +136,16 @@ def edit_update(
         update = LiveUpdate.objects.select_for_update().get(pk=update.pk)
         _require_may_change(by, locked, update)
         _require_not_taken_down(locked)
-        if publish and update.status == Status.IN_REVIEW:
+        publishing = publish and update.status == Status.IN_REVIEW
+        if publishing:
             require(is_editor(by), "Only editors publish live updates.")
             update.status = Status.PUBLISHED
-            if content.published_at is None:
-                content.published_at = timezone.now()
-        update.edited_at = timezone.now()
+            # Readers' pages ask for what is newer than what they show.
+            content.published_at = timezone.now()
+        else:
+            update.edited_at = timezone.now()
         _write(update, content, locked)
-        verb = "Published" if publish else "Edited"
+        verb = "Published" if publishing else "Edited"
         _recorded(locked, Action.EDIT_UPDATE, by, f"{verb} {_describe(update)}")
     return update
 
