@@ -10,7 +10,10 @@ PostgreSQL) with the demo site, whose running story is the live article, and
 starts the site under gunicorn (DEBUG off, page cache on). Each of `--readers`
 readers opens the article, then asks for new updates every `--interval`
 seconds (15, as the page does), as the page's script does: with the ETag of
-its last answer, and since the newest update it has. Meanwhile this process
+its last answer, and since the newest update it shows; `--showing` (half) of
+the readers put new updates in place as soon as they are offered (their next
+poll asks since the newest), the others leave them waiting under the "n new
+updates" button (their polls keep their address). Meanwhile this process
 posts an update through the workflow every `--update-every` seconds (20), so
 that every reader finds one new update now and then, and the page cache turns
 over with each.
@@ -98,8 +101,11 @@ def children(pid: int) -> list[int]:
 class Reader(threading.Thread):
     """One open live page: its first load, then a poll every `interval`."""
 
-    def __init__(self, base: str, path: str, poll_path: str, interval: float, until):
+    def __init__(
+        self, base: str, path: str, poll_path: str, interval: float, until, shows
+    ):
         super().__init__(daemon=True)
+        self.shows = shows  # puts new updates in place at once
         self.base, self.path, self.poll_path = base, path, poll_path
         self.interval, self.until = interval, until
         self.statuses: list[int] = []
@@ -124,7 +130,7 @@ class Reader(threading.Thread):
             if status == 200:
                 etag = answer.get("ETag")
                 found = SINCE.search(body)
-                if found and found.group(1).decode() != since:
+                if self.shows and found and found.group(1).decode() != since:
                     since, etag = found.group(1).decode(), None
             time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
 
@@ -146,6 +152,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--interval", type=float, default=15.0)
     parser.add_argument("--update-every", type=float, default=20.0)
+    parser.add_argument("--showing", type=float, default=0.5)
     args = parser.parse_args()
     os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
 
@@ -184,8 +191,15 @@ def main() -> None:
         get(base + path)  # the page and its first fragment rendered once
         until = time.monotonic() + args.seconds + 30  # set again below
         readers = [
-            Reader(base, path, poll_path, args.interval, until)
-            for _ in range(args.readers)
+            Reader(
+                base,
+                path,
+                poll_path,
+                args.interval,
+                until,
+                shows=n < args.readers * args.showing,
+            )
+            for n in range(args.readers)
         ]
         for reader in readers:
             reader.open_page()
@@ -217,7 +231,8 @@ def report(args, readers: list[Reader], posted: int, cpu: float, database_url):
     counts = {code: statuses.count(code) for code in sorted(set(statuses))}
     print(
         f"{args.readers} readers polling every {args.interval:g} s for "
-        f"{args.seconds} s; {posted} updates posted ({database_url.split(':')[0]}"
+        f"{args.seconds} s, {args.showing:.0%} showing new updates at once; "
+        f"{posted} updates posted ({database_url.split(':')[0]}"
         f"{', Redis' if os.environ.get('REDIS_URL') else ''})"
     )
     print(f"polls: {polls}; by status: {counts}")

@@ -18,7 +18,8 @@ from tests.test_browser import browser, serve_media
 
 __all__ = ["browser"]  # the session's Chromium, shared with tests/test_browser.py
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The roles (groups) come from a migration: kept across the flush of each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 POLL_SECONDS = 1
 UPDATES = 20

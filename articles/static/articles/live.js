@@ -1,6 +1,8 @@
 // A live article's page asks for updates published since the newest it shows,
-// every few seconds while the tab is visible (a 304 when there are none), and
-// offers them as "n new updates"; the page without this script is complete.
+// every few seconds while the tab is visible, and offers them as "n new
+// updates". The address stays the same until the reader puts them in place, so
+// that a poll finding nothing newer than the last answer gets a 304. The page
+// without this script is complete.
 (function () {
   "use strict";
   var live = document.getElementById("live");
@@ -9,6 +11,7 @@
   var button = live.querySelector(".live__show");
   var seconds = Math.max(1, parseInt(live.dataset.pollSeconds, 10) || 15);
   var waiting = [];
+  var waitingSince = null;
   var busy = false;
 
   function label() {
@@ -27,12 +30,12 @@
         if (!html) return;
         var fragment = new DOMParser().parseFromString(html, "text/html");
         var found = fragment.querySelector(".live-new");
-        if (!found || found.dataset.count === "0") return;
-        live.dataset.since = found.dataset.since;
+        if (!found) return;
         var fresh = Array.prototype.slice.call(found.querySelectorAll(".live-update"));
-        waiting = fresh.concat(waiting).filter(function (update) {
+        waiting = fresh.filter(function (update) {
           return !document.getElementById(update.id);
         });
+        if (waiting.length) waitingSince = found.dataset.since;
         label();
       })
       .catch(function () {})
@@ -49,6 +52,7 @@
     });
     var none = list.querySelector(".live__none");
     if (none) none.remove();
+    if (waitingSince) live.dataset.since = waitingSince;
     waiting = [];
     label();
   });
