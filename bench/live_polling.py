@@ -3,7 +3,7 @@ server's processor time per poll.
 
     .venv/bin/python bench/live_polling.py                 # SQLite, 200 readers
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python \\
-        bench/live_polling.py --readers 200 --seconds 120
+        bench/live_polling.py --readers 200 --update-every 20
 
 Builds a database of its own (bench-results/live.sqlite3, or <name>_bench on
 PostgreSQL) with the demo site, whose running story is the live article, and
@@ -14,7 +14,7 @@ its last answer, and since the newest update it shows; `--showing` (half) of
 the readers put new updates in place as soon as they are offered (their next
 poll asks since the newest), the others leave them waiting under the "n new
 updates" button (their polls keep their address). Meanwhile this process
-posts an update through the workflow every `--update-every` seconds (20), so
+posts an update through the workflow every `--update-every` seconds (60), so
 that every reader finds one new update now and then, and the page cache turns
 over with each.
 
@@ -149,9 +149,9 @@ def get(url: str, headers=None) -> tuple[int, dict, bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--interval", type=float, default=15.0)
-    parser.add_argument("--update-every", type=float, default=20.0)
+    parser.add_argument("--update-every", type=float, default=60.0)
     parser.add_argument("--showing", type=float, default=0.5)
     args = parser.parse_args()
     os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
