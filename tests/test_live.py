@@ -14,7 +14,13 @@ from articles import workflow
 from articles.models import Article, ArticleEvent, ChecklistRule, LiveUpdate
 from articles.workflow import UpdateContent
 from articles.workflow.rules import InvalidTransition
-from tests.factories import make_article, make_author, make_credit, make_photo
+from tests.factories import (
+    make_article,
+    make_author,
+    make_credit,
+    make_photo,
+    make_role_user,
+)
 from tests.test_edge import api, fastly
 
 __all__ = ["api", "fastly"]  # the edge fixtures of tests/test_edge.py
@@ -249,9 +255,7 @@ def test_fragment_and_feed_of_an_embargoed_or_draft_article_are_404(client, edit
 
 def test_taken_down_article_takes_no_updates(editor):
     article = live_article(editor)
-    manager = __import__("tests.factories", fromlist=["x"]).make_role_user(
-        "Managing editor"
-    )
+    manager = make_role_user("Managing editor")
     workflow.take_down(article, by=manager, reason="Legal")
     with pytest.raises(InvalidTransition, match="taken down"):
         post(article, editor)
