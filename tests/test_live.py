@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -368,3 +370,26 @@ def test_live_badge_in_related_stories(client, editor):
     related = page.split('class="related"', 1)[1].split("</section>")[0]
     assert running.headline in related
     assert 'class="live-badge">Live<' in related
+
+
+def test_fragment_and_feed_of_updates_cost_the_same_however_many_updates(
+    client, editor
+):
+    article = live_article(editor)
+    photo = make_photo(credit=make_credit(agency="AFP"))
+    feed_url = reverse("articles:live_feed", args=[article.slug])
+
+    def counts():
+        with CaptureQueriesContext(connection) as fragment:
+            client.get(poll_url(article, 0))
+        with CaptureQueriesContext(connection) as feed:
+            client.get(feed_url)
+        return len(fragment), len(feed)
+
+    post(article, editor, f'<p>One.</p><figure data-photo="{photo.pk}"></figure>')
+    counts()  # the first request reads what later ones find kept
+    few = counts()
+    for n in range(8):
+        figure = f'<figure data-photo="{photo.pk}"></figure>' if n % 2 else ""
+        post(article, editor, f"<p>More {n}.</p>{figure}", authors=[make_author()])
+    assert counts() == few
