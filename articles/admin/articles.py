@@ -24,6 +24,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import body, workflow
 from articles.admin import article_actions, article_workflow, comments, related
+from articles.admin import live as live_coverage
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -357,6 +358,7 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         if obj is not None:
             context.update(article_workflow.panel_context(request, obj))
             context.update(comments.comments_context(request, obj))
+            context.update(live_coverage.live_context(request, obj))
         if add or self.has_change_permission(request, obj):
             context["save_and_actions"] = self.save_and_actions(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -400,6 +402,21 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
                 "<path:object_id>/comments/<str:comment_id>/<str:verb>/",
                 page(comments.comment_thread),
                 name="articles_article_comment_thread",
+            ),
+            path(
+                "<path:object_id>/live/<str:verb>/",
+                page(live_coverage.coverage),
+                name="articles_article_live",
+            ),
+            path(
+                "<path:object_id>/live/update/<int:update_id>/",
+                page(live_coverage.update_page),
+                name="articles_article_live_update",
+            ),
+            path(
+                "<path:object_id>/live/update/<int:update_id>/<str:verb>/",
+                page(live_coverage.update_action),
+                name="articles_article_live_update_action",
             ),
             *super().get_urls(),
         ]

@@ -34,7 +34,12 @@ def export_articles(path: Path, progress: Progress | None = None) -> int:
             "section", "hero_photo", "hero_photo__credit", "follows"
         )
         .prefetch_related(
-            "bylines__author", "tags", "related_links__to_article", "corrections"
+            "bylines__author",
+            "tags",
+            "related_links__to_article",
+            "corrections",
+            "live_updates__authors",
+            "live_updates__corrections",
         )
         .order_by("slug")
     )
@@ -99,13 +104,38 @@ def _export_article(article: Article, photo_dir: Path, copied: dict) -> dict:
         item["seo_title"] = article.seo_title
     if article.seo_description:
         item["seo_description"] = article.seo_description
-    item["corrections"] = [
-        _correction(correction)
-        for correction in sorted(
-            article.corrections.all(), key=lambda c: (c.published_at, c.pk)
-        )
-    ]
+    item["corrections"] = _corrections(
+        c for c in article.corrections.all() if c.live_update_id is None
+    )
+    if article.coverage_start_at:
+        item["live_coverage"] = _live_coverage(article)
     return item
+
+
+def _corrections(corrections) -> list[dict]:
+    ordered = sorted(corrections, key=lambda c: (c.published_at, c.pk))
+    return [_correction(correction) for correction in ordered]
+
+
+def _live_coverage(article: Article) -> dict:
+    updates = sorted(article.live_updates.all(), key=lambda u: (u.published_at, u.pk))
+    return {
+        "started_at": _moment(article.coverage_start_at),
+        "ended_at": _moment(article.coverage_end_at),
+        "updates": [
+            {
+                "published_at": _moment(update.published_at),
+                "headline": update.headline,
+                "body_html": update.body,
+                "authors": sorted(author.name for author in update.authors.all()),
+                "is_key_event": update.is_key_event,
+                "is_pinned": update.is_pinned,
+                "status": update.status,
+                "corrections": _corrections(update.corrections.all()),
+            }
+            for update in updates
+        ],
+    }
 
 
 def _correction(correction) -> dict:

@@ -12,6 +12,7 @@ from articles.interchange.reading import (
     CREDIT_PARTS,
     ArticleData,
     InterchangeError,
+    LiveCoverageData,
     PhotoData,
     Progress,
     no_progress,
@@ -32,8 +33,10 @@ from articles.photos.storage import (
     store_picture_once,
 )
 from articles.photos.validation import prepare_image
+from articles.sanitize import photo_figure
 from articles.tasks import renditions_later
-from articles.workflow import ArticleContent
+from articles.workflow import ArticleContent, UpdateContent
+from articles.workflow.live import ImportedUpdate
 
 
 @dataclass
@@ -126,6 +129,15 @@ def _write(
             raise InterchangeError(
                 [f"{where}: {message}" for message in error.messages]
             ) from None
+        if data.live_coverage is not None:
+            _import_coverage(
+                imported.article,
+                data.live_coverage,
+                people,
+                photos,
+                where=where,
+                allow_rule_breaks=allow_rule_breaks,
+            )
         for problem in imported.rule_breaks:
             result.notes.append(f"{where}: let in although it fails {problem}")
         saved[data.slug] = imported.article
@@ -158,6 +170,45 @@ def _write(
                     [f"{where}: {message}" for message in error.messages]
                 ) from None
     return result
+
+
+def _import_coverage(
+    article: Article,
+    coverage: LiveCoverageData,
+    people: "_People",
+    photos: "_PhotoImporter",
+    *,
+    where: str,
+    allow_rule_breaks: bool,
+) -> None:
+    updates = []
+    for data in coverage.updates:
+        body = data.body_html
+        if data.photo is not None:
+            photo = photos.get(data.photo, article.slug)
+            body += photo_figure(photo.pk, data.photo.caption, data.photo.alt_text)
+        content = UpdateContent(
+            body=body,
+            headline=data.headline,
+            authors=[Author(pk=people.author(name)) for name in data.authors],
+            is_key_event=data.is_key_event,
+            is_pinned=data.is_pinned,
+            published_at=data.published_at,
+        )
+        corrections = [asdict(item) for item in data.corrections]
+        updates.append(ImportedUpdate(content, data.status, corrections))
+    try:
+        workflow.import_coverage(
+            article,
+            started_at=coverage.started_at,
+            ended_at=coverage.ended_at,
+            updates=updates,
+            allow_rule_breaks=allow_rule_breaks,
+        )
+    except ValidationError as error:
+        raise InterchangeError(
+            [f"{where}: field 'live_coverage': {m}" for m in error.messages]
+        ) from None
 
 
 class _People:

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import (
     Article,
     Correction,
+    LiveUpdate,
     validate_section_slug,
 )
 from articles.photos.validation import prepare_image
@@ -24,6 +26,7 @@ VERSION = 1
 STATUSES = {choice.value for choice in Article.Status}
 CREDIT_PARTS = ("photographer", "agency", "distributor")
 CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
+UPDATE_STATUSES = {choice.value for choice in LiveUpdate.Status}
 
 
 # Told a stage's name and how many stories it has, returns what to call with
@@ -86,16 +89,38 @@ class ArticleData:
     takedown_reason: str = ""
     # The slug of the earlier story this one follows up.
     follows: str | None = None
+    live_coverage: "LiveCoverageData | None" = None
+
+
+@dataclass
+class LiveUpdateData:
+    published_at: datetime
+    body_html: str
+    headline: str = ""
+    authors: list[str] = field(default_factory=list)
+    is_key_event: bool = False
+    is_pinned: bool = False
+    status: str = LiveUpdate.Status.PUBLISHED
+    photo: PhotoData | None = None
+    corrections: list[CorrectionData] = field(default_factory=list)
+
+
+@dataclass
+class LiveCoverageData:
+    started_at: datetime
+    ended_at: datetime | None
+    updates: list[LiveUpdateData]
 
 
 class _Checker:
     """Reads one article's raw dict, collecting every problem instead of stopping."""
 
-    def __init__(self, raw: dict, where: str, errors: list[str]):
+    def __init__(self, raw: dict, where: str, errors: list[str], prefix: str = ""):
         self.raw, self.where, self.errors = raw, where, errors
+        self.prefix = prefix  # where in the article the raw dict is
 
     def fail(self, name: str, message: str) -> None:
-        self.errors.append(f"{self.where}: field '{name}': {message}")
+        self.errors.append(f"{self.where}: field '{self.prefix}{name}': {message}")
 
     def text(self, name: str, *, required=False, max_length=None, default="") -> str:
         value = self.raw.get(name, default)
@@ -170,37 +195,39 @@ class _PictureChecks:
         return self.refused[path]
 
 
-def _parse_corrections(checker: _Checker, status: str) -> list[CorrectionData]:
+def _parse_corrections(
+    checker: _Checker, status: str, prefix: str = ""
+) -> list[CorrectionData]:
     raw = checker.raw.get("corrections")
     if not raw:
         return []
     if not isinstance(raw, list):
-        checker.fail("corrections", "must be a list")
+        checker.fail(f"{prefix}corrections", "must be a list")
         return []
     if status and status not in CORRECTABLE:
         checker.fail(
-            "corrections",
+            f"{prefix}corrections",
             f"an article with status '{status}' has never been read, so it cannot "
             "carry corrections (only published, unpublished or taken_down ones can)",
         )
         return []
     found = []
     for number, item in enumerate(raw, start=1):
-        where = f"corrections[{number}]"
+        where = f"{prefix}corrections[{number}]"
         if not isinstance(item, dict):
             checker.fail(where, "must be an object")
             continue
-        sub = _Checker(item, checker.where, checker.errors)
+        sub = _Checker(item, checker.where, checker.errors, f"{prefix}{where}.")
         kind = item.get("kind")
         if kind not in CORRECTION_KINDS:
             checker.fail(
                 f"{where}.kind", f"{kind!r} is not correction or clarification"
             )
         text = sub.text("text", required=True)
-        published_at = _moment(sub, "published_at", f"{where}.published_at")
+        published_at = _moment(sub, "published_at")
         withdrawn_at = None
         if item.get("withdrawn_at") is not None:
-            withdrawn_at = _moment(sub, "withdrawn_at", f"{where}.withdrawn_at")
+            withdrawn_at = _moment(sub, "withdrawn_at")
         reason = sub.text("withdrawal_reason")
         if withdrawn_at and not reason:
             checker.fail(
@@ -209,6 +236,109 @@ def _parse_corrections(checker: _Checker, status: str) -> list[CorrectionData]:
         if kind in CORRECTION_KINDS and text and published_at:
             found.append(CorrectionData(kind, text, published_at, withdrawn_at, reason))
     return found
+
+
+def _parse_live_coverage(
+    checker: _Checker, status: str, base_dir: Path, pictures: _PictureChecks
+) -> LiveCoverageData | None:
+    raw = checker.raw.get("live_coverage")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        checker.fail("live_coverage", "must be an object")
+        return None
+    sub = _Checker(raw, checker.where, checker.errors)
+    if raw.get("started_at") is None:
+        checker.fail("live_coverage.started_at", "is required")
+        started_at = None
+    else:
+        started_at = _moment(sub, "started_at", "live_coverage.started_at")
+    ended_at = None
+    if raw.get("ended_at") is not None:
+        ended_at = _moment(sub, "ended_at", "live_coverage.ended_at")
+        if started_at and ended_at and ended_at < started_at:
+            checker.fail("live_coverage.ended_at", "is before started_at")
+    # Coverage starts and ends as it happens; a time to come would need the
+    # page cache to turn over then.
+    now = timezone.now()
+    for name, moment in (("started_at", started_at), ("ended_at", ended_at)):
+        if moment and moment > now:
+            checker.fail(f"live_coverage.{name}", "is in the future")
+    items = raw.get("updates") or []
+    if not isinstance(items, list):
+        checker.fail("live_coverage.updates", "must be a list")
+        items = []
+    updates = []
+    for number, item in enumerate(items, start=1):
+        where = f"live_coverage.updates[{number}]"
+        if not isinstance(item, dict):
+            checker.fail(where, "must be an object")
+            continue
+        update = _parse_update(
+            _Checker(item, checker.where, checker.errors, f"{where}."),
+            started_at,
+            base_dir,
+            pictures,
+        )
+        if update:
+            updates.append(update)
+    if sum(update.is_pinned for update in updates) > 1:
+        checker.fail("live_coverage.updates", "only one update can be pinned")
+    if started_at is None:
+        return None
+    return LiveCoverageData(started_at, ended_at, updates)
+
+
+def _parse_update(
+    check: _Checker,
+    started_at: datetime | None,
+    base_dir: Path,
+    pictures: _PictureChecks,
+) -> LiveUpdateData | None:
+    raw = check.raw
+    if raw.get("published_at") is None:
+        check.fail("published_at", "is required")
+        published_at = None
+    else:
+        published_at = _moment(check, "published_at")
+    if published_at and published_at > timezone.now():
+        check.fail("published_at", "is in the future")
+    if published_at and started_at and published_at < started_at:
+        check.fail(
+            "published_at",
+            f"{raw['published_at']} is before the coverage started "
+            f"({started_at.isoformat()})",
+        )
+    status = raw.get("status", LiveUpdate.Status.PUBLISHED)
+    if status not in UPDATE_STATUSES:
+        check.fail("status", f"{status!r} is not published or in_review")
+    flags = {}
+    for name in ("is_key_event", "is_pinned"):
+        flags[name] = raw.get(name, False)
+        if not isinstance(flags[name], bool):
+            check.fail(name, "must be true or false")
+    body_html = check.text("body_html")
+    photo = _parse_photo(check, base_dir, pictures, "photo")
+    if not body_html and photo is None:
+        check.fail("body_html", "is required")
+    headline = check.text("headline", max_length=200)
+    authors = check.names("authors", max_length=120)
+    corrections = _parse_corrections(
+        check, Article.Status.PUBLISHED if status == "published" else ""
+    )
+    if published_at is None or status not in UPDATE_STATUSES:
+        return None
+    return LiveUpdateData(
+        published_at=published_at,
+        body_html=body_html,
+        headline=headline,
+        authors=authors,
+        is_key_event=flags["is_key_event"] is True,
+        is_pinned=flags["is_pinned"] is True,
+        status=status,
+        photo=photo,
+        corrections=corrections,
+    )
 
 
 def _parse_takedown(checker: _Checker, status: str) -> str:
@@ -221,13 +351,17 @@ def _parse_takedown(checker: _Checker, status: str) -> str:
 
 
 def _parse_photo(
-    checker: _Checker, base_dir: Path, pictures: _PictureChecks
+    checker: _Checker,
+    base_dir: Path,
+    pictures: _PictureChecks,
+    name: str = "hero_photo",
 ) -> PhotoData | None:
-    raw = checker.raw.get("hero_photo")
+    label = name
+    raw = checker.raw.get(name)
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        checker.fail("hero_photo", "must be an object")
+        checker.fail(label, "must be an object")
         return None
     sub = _Checker(raw, checker.where, checker.errors)
     file_name = sub.text("file", required=True)
@@ -236,7 +370,7 @@ def _parse_photo(
     credit_raw = raw.get("credit") or {}
     credit: dict[str, str] = {}
     if not isinstance(credit_raw, dict):
-        checker.fail("hero_photo.credit", "must be an object")
+        checker.fail(f"{label}.credit", "must be an object")
     else:
         credit_checker = _Checker(credit_raw, checker.where, checker.errors)
         credit = {
@@ -255,7 +389,7 @@ def _parse_photo(
             licence_expires_on = date.fromisoformat(expires)
         except (TypeError, ValueError):
             checker.fail(
-                "hero_photo.licence_expires_on",
+                f"{label}.licence_expires_on",
                 f"{expires!r} is not a date like 2026-12-31",
             )
     if not file_name:
@@ -263,15 +397,15 @@ def _parse_photo(
     path = _photo_path(base_dir, file_name)
     if path is None:
         checker.fail(
-            "hero_photo.file",
+            f"{label}.file",
             f"'{file_name[:120]}' must name a file in the import file's folder",
         )
         return None
     if not path.is_file():
-        checker.fail("hero_photo.file", f"'{file_name}' does not exist")
+        checker.fail(f"{label}.file", f"'{file_name}' does not exist")
         return None
     if problem := pictures.problem(path):
-        checker.fail("hero_photo.file", f"'{file_name}' was refused: {problem}")
+        checker.fail(f"{label}.file", f"'{file_name}' was refused: {problem}")
         return None
     return PhotoData(
         path,
@@ -345,6 +479,7 @@ def parse_article(
         corrections=_parse_corrections(check, status),
         takedown_reason=_parse_takedown(check, status),
         follows=check.text("follows", max_length=200) or None,
+        live_coverage=_parse_live_coverage(check, status, base_dir, pictures),
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0023_byline_checklist_rule'),
+        ('articles', '0024_live_coverage'),
     ]
 
     operations = [

@@ -14,6 +14,7 @@ from articles.models.articles import (
 from articles.models.checklist import ChecklistOverride, ChecklistRule, SectionRule
 from articles.models.comments import EditorialComment
 from articles.models.corrections import Correction
+from articles.models.live import LiveUpdate, LiveUpdateQuerySet
 from articles.models.outbox import OutboxTask
 from articles.models.people import (
     RESERVED_SECTION_SLUGS,
@@ -51,6 +52,8 @@ __all__ = [
     "ChecklistRule",
     "Correction",
     "EditorialComment",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "OutboxTask",
     "PendingChange",
     "Photo",

@@ -151,6 +151,26 @@ class Article(models.Model):
         editable=False,
         help_text="When a correction was last added or withdrawn.",
     )
+    coverage_start_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When live coverage started: the article then carries "
+        "timestamped updates and a “Live” badge.",
+    )
+    coverage_end_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When live coverage ended: the badge goes, the updates stay.",
+    )
+    live_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When readers last saw an update of the live coverage.",
+    )
     taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
     taken_down_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,9 +298,29 @@ class Article(models.Model):
         return self.status == self.Status.TAKEN_DOWN
 
     @property
+    def has_live_coverage(self) -> bool:
+        """Whether the article is (or was) covered live, with updates."""
+        return self.coverage_start_at is not None
+
+    @property
+    def is_live_coverage(self) -> bool:
+        """Whether its coverage is running now: readers see the “Live” badge."""
+        now = timezone.now()
+        return (
+            self.coverage_start_at is not None
+            and self.coverage_start_at <= now
+            and (self.coverage_end_at is None or self.coverage_end_at > now)
+        )
+
+    @property
     def modified_at(self):
         """When readers last saw the article change: an update or a correction."""
-        moments = [self.publish_at, self.updated_at, self.corrected_at]
+        moments = [
+            self.publish_at,
+            self.updated_at,
+            self.corrected_at,
+            self.live_updated_at,
+        ]
         return max(filter(None, moments), default=None)
 
     @property

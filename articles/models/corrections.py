@@ -32,6 +32,14 @@ class Correction(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="corrections"
     )
+    live_update = models.ForeignKey(
+        "articles.LiveUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        help_text="The update of a live article this corrects, if any.",
+    )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.CORRECTION
     )

@@ -35,6 +35,12 @@ class ArticleEvent(models.Model):
         COMMENT = "comment", "Commented"
         RESOLVE_COMMENT = "resolve_comment", "Resolved a comment thread"
         REOPEN_COMMENT = "reopen_comment", "Reopened a comment thread"
+        START_COVERAGE = "start_coverage", "Started live coverage"
+        END_COVERAGE = "end_coverage", "Ended live coverage"
+        POST_UPDATE = "post_update", "Posted a live update"
+        SUBMIT_UPDATE = "submit_update", "Submitted a live update for review"
+        EDIT_UPDATE = "edit_update", "Edited a live update"
+        DELETE_UPDATE = "delete_update", "Deleted a live update"
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

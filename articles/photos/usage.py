@@ -1,8 +1,8 @@
 """Where a library photo is used, and what that allows.
 
 A photo is used as an article's hero photo or placed in its body (as
-`<figure data-photo="12" …>`, see articles/body.py), in the article itself or in
-its pending changes. A photo in use cannot be
+`<figure data-photo="12" …>`, see articles/body.py), in the article itself, in
+its pending changes or in one of its live updates. A photo in use cannot be
 deleted, which would break the stories; and a photo a live story uses is the
 editors' to change: its picture and credit appear on that story at once.
 
@@ -54,6 +54,11 @@ def record_uses(article: Article) -> None:
         (photo_id, False): where
         for photo_id, where in places_in(article.hero_photo_id, article.body).items()
     }
+    if article.coverage_start_at is not None:
+        for body in article.live_updates.values_list("body", flat=True):
+            for photo_id in photo_ids(body):
+                as_hero, _ = places.get((photo_id, False), (False, True))
+                places[photo_id, False] = (as_hero, True)
     pending = (
         PendingChange.objects.filter(article=article)
         .values_list("content", flat=True)

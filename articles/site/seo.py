@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Photo
@@ -107,3 +107,46 @@ def news_article(article: Article, request) -> dict:
             for correction in corrections
         ]
     return data
+
+
+def live_blog_posting(article: Article, updates, request) -> dict:
+    """The article as a schema.org LiveBlogPosting, each update readers see a
+    BlogPosting in `liveBlogUpdate` (newest first)."""
+    absolute = request.build_absolute_uri
+    data = news_article(article, request)
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = article.coverage_start_at
+    if article.coverage_end_at:
+        data["coverageEndTime"] = article.coverage_end_at
+    url = data["url"]
+    ordered = sorted(updates, key=lambda u: (u.published_at, u.pk), reverse=True)
+    data["liveBlogUpdate"] = [
+        _blog_posting(update, article, url, absolute) for update in ordered
+    ]
+    return data
+
+
+def _blog_posting(update, article: Article, page_url: str, absolute) -> dict:
+    authors = list(update.authors.all()) or article.byline_authors
+    posting = {
+        "@type": "BlogPosting",
+        "@id": f"{page_url}#{update.anchor}",
+        "url": f"{page_url}#{update.anchor}",
+        "headline": update.headline or article.headline,
+        "datePublished": update.published_at,
+        "articleBody": strip_tags(update.body),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(author.get_absolute_url()),
+            }
+            for author in authors
+        ],
+    }
+    if update.edited_at:
+        posting["dateModified"] = update.edited_at
+    images = [image_object(photo, absolute) for photo in update.photos]
+    if images := [image for image in images if image]:
+        posting["image"] = images
+    return posting

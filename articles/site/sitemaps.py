@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -38,7 +39,14 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.live()
             .select_related("section")
-            .only("slug", "publish_at", "updated_at", "corrected_at", "section__slug")
+            .only(
+                "slug",
+                "publish_at",
+                "updated_at",
+                "corrected_at",
+                "live_updated_at",
+                "section__slug",
+            )
             .order_by("-publish_at", "-pk")
         )
 
@@ -62,10 +70,11 @@ SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
 
 
 def recent_news():
+    """The last two days' stories, and live ones still being updated."""
     since = timezone.now() - NEWS_WINDOW
     return (
         Article.objects.live()
-        .filter(publish_at__gte=since)
+        .filter(Q(publish_at__gte=since) | Q(live_updated_at__gte=since))
         .select_related("section")
         .order_by("-publish_at")[:1000]
     )

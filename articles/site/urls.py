@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from articles.cache import public_page
-from articles.site import corrections, views
+from articles.site import corrections, live, views
 from articles.site.feeds import views as feeds
 
 app_name = "articles"
@@ -41,6 +41,7 @@ urlpatterns = [
     cached(
         "author_atom_feed", "feeds/authors/<slug:slug>/atom/", feeds.AuthorAtomFeed()
     ),
+    cached("live_feed", "feeds/live/<slug:slug>/", live.LiveUpdatesFeed()),
     cached("corrections", "corrections/", corrections.CorrectionsView.as_view()),
     cached("corrections_feed", "corrections/feed/", corrections.CorrectionsFeed()),
     cached("tag", "tags/<uslug:slug>/", views.TagView.as_view()),
@@ -49,4 +50,5 @@ urlpatterns = [
     cached("search", "search/", views.SearchView.as_view()),
     cached("section", "<slug:section>/", views.SectionView.as_view()),
     cached("detail", "<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view()),
+    cached("live_updates", "<slug:section>/<slug:slug>/updates/", live.new_updates),
 ]

@@ -17,7 +17,7 @@ from articles.cache.fragments import remember
 from articles.edge import keys
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.related import related_articles
-from articles.site import home
+from articles.site import home, live
 from articles.site.feeds.views import alternates
 from articles.site.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.site.preview import article_for_token
@@ -204,7 +204,12 @@ def render_article(request, article: Article, *, preview: bool = False):
 
 def _article_response(request, article: Article, *, preview: bool):
     tags = article.sorted_tags
+    coverage = live.coverage_of(article) if article.has_live_coverage else None
+    if coverage and not preview:
+        keys.shows(*(keys.photo(p.pk) for u in coverage.updates for p in u.photos))
     context = {
+        "coverage": coverage,
+        "poll_seconds": live.POLL_SECONDS,
         "article": article,
         "object": article,
         "body": render_body(article.body),
@@ -265,8 +270,8 @@ class SearchView(TemplateView):
         found = search.search(query, offset=(number - 1) * size, limit=size)
         if number > 1 and not found.hits and found.total:
             raise Http404("No such page of results.")
-        live = Article.objects.live().for_cards()
-        cards = live.in_bulk([hit.article_id for hit in found.hits])
+        shown = Article.objects.live().for_cards()
+        cards = shown.in_bulk([hit.article_id for hit in found.hits])
         articles = []
         for hit in found.hits:
             if article := cards.get(hit.article_id):

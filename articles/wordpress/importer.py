@@ -48,6 +48,8 @@ STATES = {
     "pending": Status.IN_REVIEW,
     "private": Status.DRAFT,
 }
+# The Liveblog plugin's post meta `liveblog`: running, or ended.
+LIVEBLOG_STATES = {"enable", "archive"}
 SKIPPED_STATES = {
     "trash": "posts in the trash",
     "auto-draft": "posts never saved (auto-drafts)",
@@ -197,6 +199,7 @@ class WordPressImport:
                     article=imported.article,
                 )
                 self._keep_permalinks(item, imported.article)
+                self._liveblog(item, imported.article, publish_at)
         except ValidationError as error:
             summary.refused.append(f"{where}: {' '.join(error.messages)}")
             return
@@ -278,6 +281,46 @@ class WordPressImport:
             slug=slug[:120], defaults={"name": name}
         )
         return author
+
+    def _liveblog(self, item: Item, article: Article, publish_at) -> None:
+        """A post of the Liveblog plugin (`liveblog` meta `enable`, or `archive`
+        once ended) comes in with live coverage, its entries as updates."""
+        state = item.meta.get("liveblog")
+        entries = item.liveblog_entries
+        if state not in LIVEBLOG_STATES or not entries:
+            return
+        started_at = min(filter(None, [publish_at, entries[0].published]))
+        ended_at = entries[-1].published if state == "archive" else None
+        updates = []
+        for entry in entries:
+            converted = self.bodies.convert(entry.content, item.wp_id)
+            self.summary.images_dropped += converted.dropped_images
+            if not converted.body:
+                continue  # nothing readers could read is left
+            content = workflow.UpdateContent(
+                body=converted.body,
+                authors=[self._entry_author(entry.author)] if entry.author else [],
+                is_key_event=entry.is_key_event,
+                published_at=entry.published,
+            )
+            updates.append(workflow.ImportedUpdate(content))
+        workflow.import_coverage(
+            article,
+            started_at=started_at,
+            ended_at=ended_at,
+            updates=updates,
+            allow_rule_breaks=self.allow_rule_breaks,
+        )
+        self.summary.notes.append(
+            f"post #{item.wp_id}: a live blog, imported with {len(updates)} "
+            f"update{'s' if len(updates) != 1 else ''}"
+        )
+
+    def _entry_author(self, name: str) -> Author:
+        """An entry names its author as displayed: the same Author as the
+        posts of that login."""
+        logins = {shown: login for login, shown in self.export.authors.items()}
+        return self._author(logins.get(name, name))
 
     def _keep_permalinks(self, item: Item, article: Article) -> None:
         # The permalink as readers knew it, and `?p=ID`, which WordPress answers

@@ -50,6 +50,20 @@ class Term:
 
 
 @dataclass
+class LiveblogEntry:
+    """An entry of the Liveblog plugin (Automattic's), kept by WordPress as a
+    comment of type `liveblog`; an edit is a later entry that replaces it
+    (`liveblog_replaces`), and an empty one replacing it deletes it."""
+
+    wp_id: int
+    author: str
+    published: datetime | None
+    content: str
+    replaces: int = 0
+    is_key_event: bool = False
+
+
+@dataclass
 class Item:
     wp_id: int
     post_type: str
@@ -68,6 +82,7 @@ class Item:
     terms: list[Term] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
+    liveblog_entries: list[LiveblogEntry] = field(default_factory=list)
     # The size in bytes of a text left out for being over the cap; 0 if read.
     oversized: int = 0
 
@@ -186,8 +201,56 @@ def _item(element, time_zone: str, max_post_bytes: int | None) -> Item:
         terms=terms,
         meta=meta,
         comments=len(children.get("wp:comment", [])),
+        liveblog_entries=_liveblog_entries(children.get("wp:comment", []), time_zone),
         oversized=oversized,
     )
+
+
+def _liveblog_entries(comments: list, time_zone: str) -> list[LiveblogEntry]:
+    """The Liveblog plugin's entries as readers last saw them, in time order:
+    each edit applied to the entry it replaces, deleted ones left out."""
+    entries: dict[int, LiveblogEntry] = {}
+    for comment in comments:
+        children = _children(comment)
+        if _text(children, "wp:comment_type") != "liveblog":
+            continue
+        meta = {}
+        for entry in children.get("wp:commentmeta", []):
+            entry_children = _children(entry)
+            meta[_text(entry_children, "wp:meta_key")] = _text(
+                entry_children, "wp:meta_value"
+            )
+        try:
+            wp_id = int(_text(children, "wp:comment_id"))
+            replaces = int(meta.get("liveblog_replaces") or 0)
+        except ValueError:
+            continue
+        entries[wp_id] = LiveblogEntry(
+            wp_id=wp_id,
+            author=html.unescape(_text(children, "wp:comment_author")),
+            published=_date(
+                _text(children, "wp:comment_date_gmt"),
+                _text(children, "wp:comment_date"),
+                time_zone,
+            ),
+            content=_raw(children, "wp:comment_content"),
+            replaces=replaces,
+            is_key_event=meta.get("liveblog_key_entry") == "true",
+        )
+    shown: dict[int, LiveblogEntry] = {}
+    for wp_id in sorted(entries):
+        entry = entries[wp_id]
+        original = shown.get(entry.replaces)
+        if original is None:
+            if not entry.replaces and entry.published:
+                shown[wp_id] = entry
+            continue
+        if not entry.content.strip():
+            del shown[entry.replaces]
+            continue
+        original.content = entry.content
+        original.is_key_event = entry.is_key_event or original.is_key_event
+    return sorted(shown.values(), key=lambda e: (e.published, e.wp_id))
 
 
 def read_export(

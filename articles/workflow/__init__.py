@@ -17,6 +17,7 @@ and the publishing rules, and records an event, a revision and a new version.
 - `curation`: pinning and excluding related stories.
 - `photos`: deleting photos no story uses.
 - `tags`: merging and renaming tags, a change of every story carrying them.
+- `live`: live coverage, its start and end, and its updates.
 - `importing`: articles from an interchange file.
 - `scheduled_updates`: pending changes to a live story set to go out at a minute.
 - `comments`: the newsroom's comments on a story, its threads and mentions.
@@ -52,6 +53,17 @@ from articles.workflow.importing import (
     import_follows,
     import_links,
     importing_many,
+)
+from articles.workflow.live import (
+    ImportedUpdate,
+    UpdateContent,
+    delete_update,
+    edit_update,
+    end_coverage,
+    import_coverage,
+    may_post_updates,
+    post_update,
+    start_coverage,
 )
 from articles.workflow.permissions import (
     ACTION_TARGETS,
@@ -99,11 +111,13 @@ __all__ = [
     "EditConflict",
     "EmbargoNotConfirmed",
     "Imported",
+    "ImportedUpdate",
     "InvalidTransition",
     "MergeResult",
     "PhotoInUse",
     "RuleResult",
     "SlugTaken",
+    "UpdateContent",
     "add_correction",
     "allowed_actions",
     "can_create",
@@ -119,12 +133,16 @@ __all__ = [
     "create",
     "curate",
     "delete_photos",
+    "delete_update",
     "discard_changes",
     "edit",
     "edit_fields",
+    "edit_update",
+    "end_coverage",
     "edits_are_pending",
     "has_pending_changes",
     "import_article",
+    "import_coverage",
     "importing_many",
     "import_follows",
     "import_links",
@@ -132,6 +150,8 @@ __all__ = [
     "is_editor",
     "override_rule",
     "may_curate",
+    "may_post_updates",
+    "post_update",
     "merge_tags",
     "post_comment",
     "preview",
@@ -152,6 +172,7 @@ __all__ = [
     "schedule_changes",
     "scheduled_update",
     "set_embargo",
+    "start_coverage",
     "submit",
     "take_down",
     "unpublish",

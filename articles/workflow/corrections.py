@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.edge import keys as edge_keys
-from articles.models import Article, ArticleEvent, Correction
+from articles.models import Article, ArticleEvent, Correction, LiveUpdate
 from articles.signals import announce_content_changed
 from articles.workflow import recording
 from articles.workflow.permissions import User, is_editor, require
@@ -23,8 +23,14 @@ Kind = Correction.Kind
 
 
 def add_correction(
-    article: Article, text: str, *, by: User, kind: str = Kind.CORRECTION
+    article: Article,
+    text: str,
+    *,
+    by: User,
+    kind: str = Kind.CORRECTION,
+    live_update: LiveUpdate | None = None,
 ) -> Correction:
+    """A correction of the article, or of one of its live updates (shown there)."""
     text = text.strip()
     if kind not in Kind.values:
         raise InvalidTransition(
@@ -40,10 +46,20 @@ def add_correction(
                 f"“{locked.headline}” is not live: correct its text before it is "
                 "published instead."
             )
+        if live_update is not None and not (
+            live_update.article_id == locked.pk
+            and LiveUpdate.objects.public().filter(pk=live_update.pk).exists()
+        ):
+            raise InvalidTransition("Only an update readers can see is corrected.")
         actor = recording.actor_of(by)
         now = timezone.now()
         correction = Correction.objects.create(
-            article=locked, kind=kind, text=text, published_at=now, created_by=actor
+            article=locked,
+            live_update=live_update,
+            kind=kind,
+            text=text,
+            published_at=now,
+            created_by=actor,
         )
         label = Kind(kind).label
         _recorded(locked, now, Action.CORRECT, actor, f"{label}: {text}")

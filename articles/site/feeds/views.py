@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Stylesheet
@@ -19,6 +20,7 @@ from articles.body import render_body
 from articles.edge import keys
 from articles.models import Article, Author, Section, TagRedirect
 from articles.photos.renditions import largest_jpeg
+from articles.site import live
 from articles.site.addresses import permanent_id
 from articles.site.feeds.formats import NewsAtomFeed, NewsRssFeed
 from articles.site.listing import live_in_order, newest_live, newest_tagged_ids
@@ -71,7 +73,9 @@ class ArticleFeed(Feed):
         return Article.objects.all()
 
     def items(self, obj=None):
-        return newest_live(self.articles(obj), FEED_SIZE, cards=entries())
+        items = newest_live(self.articles(obj), FEED_SIZE, cards=entries())
+        live.attach_public_updates(items)
+        return items
 
     def item_title(self, item):
         keys.shows_articles([item])  # each entry names its article
@@ -85,7 +89,8 @@ class ArticleFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return item.updated_at or item.publish_at
+        moments = [item.updated_at or item.publish_at, item.live_updated_at]
+        return max(filter(None, moments))
 
     def item_guid(self, item):
         # Stays the same when the article's slug or section changes.
@@ -107,9 +112,21 @@ class ArticleFeed(Feed):
     def item_extra_kwargs(self, item):
         return {
             "byline": [author.name for author in item.byline_authors],
-            "content_html": self._absolute(str(render_body(item.body))),
+            "content_html": self._absolute(
+                str(render_body(item.body)) + self._live_updates(item)
+            ),
             "media": self._hero(item),
         }
+
+    def _live_updates(self, item) -> str:
+        """A live article's updates, newest first, after its body."""
+        updates = getattr(item, "public_live_updates", None)
+        if not updates:
+            return ""
+        return render_to_string(
+            "articles/includes/live_updates_feed.html",
+            {"article": item, "updates": updates},
+        )
 
     def _hero(self, item) -> dict | None:
         photo = item.public_hero_photo
@@ -206,7 +223,9 @@ class TagFeed(ArticleFeed):
     def items(self, obj=None):
         # Off the tag's index, like the tag page; a few spare for embargoed ones.
         ids = newest_tagged_ids(obj, FEED_SIZE + EMBARGO_SPARE)
-        return live_in_order(ids, cards=entries())[:FEED_SIZE]
+        items = live_in_order(ids, cards=entries())[:FEED_SIZE]
+        live.attach_public_updates(items)
+        return items
 
 
 class TagAtomFeed(AtomMixin, TagFeed):
