@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 from taggit.models import Tag, TaggedItem
 
-from articles import body, workflow
+from articles import body, workflow, working_copies
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -29,6 +29,7 @@ from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.related import RelatedStoriesAdmin
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
+from articles.admin.working_copies import WorkingCopiesAdmin
 from articles.models import (
     Article,
     ArticleEvent,
@@ -100,6 +101,7 @@ class EmbargoFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     SafeAutocomplete,
     AnnouncesDeletions,
+    WorkingCopiesAdmin,
     WorkflowAdmin,
     IntegrityAdmin,
     RevisionsAdmin,
@@ -309,6 +311,11 @@ class ArticleAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.MergeConflict as conflict:
+            # Both changed bylines or pinned stories, which the form's check
+            # cannot see: the person's work stays as their unsaved work.
+            self.message_user(request, refusal(conflict), messages.ERROR)
+            return HttpResponseRedirect(request.path)
         except workflow.SlugTaken:
             # Another article took the slug after this form was checked (nothing
             # was saved). Checked again, the form says so and keeps what was typed.
@@ -330,12 +337,15 @@ class ArticleAdmin(
         }
         content = form.content(rows.get("authors"), rows.get("related"))
         if change:
-            return workflow.edit(
+            # From an older version, merged into what is saved now.
+            article = workflow.edit_merging(
                 form.instance,
-                content,
+                lambda opened: content,
                 by=request.user,
                 version=form.cleaned_data.get("loaded_version"),
             )
+            working_copies.discard(request.user, article)
+            return article
         article = workflow.create(content, by=request.user)
         # The admin goes on to log and redirect to the object it was given.
         form.instance.pk = article.pk

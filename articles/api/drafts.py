@@ -7,6 +7,7 @@ from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from articles.api.errors import Error
 from articles.api.pagination import iso_8601_only
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent, allowed_actions, has_pending_changes
@@ -154,6 +155,13 @@ class DraftOut(Schema):
     tags: list[str]
     authors: list[str]
     related: list[str]
+
+
+class ConflictOut(Error):
+    """A save that met someone else's change to the same fields: nothing was
+    saved. `error.fields` names those fields; `current` is the article now."""
+
+    current: DraftOut
 
 
 def draft_out(article: Article, content: ArticleContent, user, request) -> dict:

@@ -18,6 +18,8 @@ and the publishing rules, and records an event, a revision and a new version.
 - `photos`: deleting photos no story uses.
 - `tags`: merging and renaming tags, a change of every story carrying them.
 - `importing`: articles from an interchange file.
+- `merging`: a save over a newer version, merged three ways against the
+  version the person opened.
 """
 
 from articles.workflow.checklist import override_rule
@@ -49,6 +51,7 @@ from articles.workflow.importing import (
     import_links,
     importing_many,
 )
+from articles.workflow.merging import MergeConflict, edit_merging
 from articles.workflow.permissions import (
     ACTION_TARGETS,
     ALLOWED_MOVES,
@@ -91,6 +94,7 @@ __all__ = [
     "EmbargoNotConfirmed",
     "Imported",
     "InvalidTransition",
+    "MergeConflict",
     "MergeResult",
     "PhotoInUse",
     "RuleResult",
@@ -113,6 +117,7 @@ __all__ = [
     "discard_changes",
     "edit",
     "edit_fields",
+    "edit_merging",
     "edits_are_pending",
     "has_pending_changes",
     "import_article",

@@ -4,7 +4,8 @@ Each run publishes the scheduled articles whose time has come and records the
 embargoes that have passed, all in the order they fell due, one event each, so
 a run after missed ones catches up in time order; it also withdraws the
 renditions of photos whose licence has ended, from the first minute of the day
-after their last licensed day. Each run leaves a heartbeat
+after their last licensed day, and clears unsaved work older than
+NEWSROOM_WORKING_COPY_MAX_AGE_DAYS. Each run leaves a heartbeat
 (`SchedulerHeartbeat`) that the desk and `/healthz` read; a run that fails says
 why there.
 """
@@ -31,6 +32,7 @@ class Run:
     held: list[Article] = field(default_factory=list)
     embargoes_ended: list[Article] = field(default_factory=list)
     licences_ended: int = 0
+    working_copies_cleared: int = 0
 
 
 def run_scheduled(now: datetime | None = None) -> Run:
@@ -52,6 +54,7 @@ def run_scheduled(now: datetime | None = None) -> Run:
             else:
                 run.held.append(article)
         run.licences_ended = withdraw_ended_licences(now)
+        run.working_copies_cleared = clear_old_working_copies(now)
     except Exception as error:
         _beat(error=f"{type(error).__name__}: {error}")
         raise
@@ -84,6 +87,14 @@ def withdraw_ended_licences(now: datetime) -> int:
             announce_content_changed(Photo)
             withdrawn += 1
     return withdrawn
+
+
+def clear_old_working_copies(now: datetime) -> int:
+    """Unsaved work older than NEWSROOM_WORKING_COPY_MAX_AGE_DAYS, and the
+    versions editors opened as long ago, cleared; presence nobody refreshed."""
+    from articles.working_copies import clear_old
+
+    return clear_old(now).working_copies
 
 
 def _due(now: datetime) -> list:

@@ -1,0 +1,112 @@
+"""The change page's autosave, recovery and presence: the addresses
+working-copy.js calls, and what the page shows of them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+
+from articles import workflow, working_copies
+from articles.admin.lookups import viewable_article
+from articles.models import Article
+
+RESTORE = "restore"
+
+
+class WorkingCopiesAdmin:
+    """Mixed into ArticleAdmin."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/working-copy/",
+                view(self.working_copy_view),
+                name="articles_article_working_copy",
+            ),
+            path(
+                "<path:object_id>/working-copy/discard/",
+                view(self.discard_working_copy_view),
+                name="articles_article_discard_working_copy",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                view(self.presence_view),
+                name="articles_article_presence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        restoring = obj is not None and request.GET.get(RESTORE) == "1"
+        form.restored = working_copies.restored(request.user, obj) if restoring else {}
+        return form
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None and workflow.can_edit(request.user, obj):
+            context.update(self.working_copy_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def working_copy_context(self, request, article: Article) -> dict:
+        restoring = request.method == "GET" and request.GET.get(RESTORE) == "1"
+        offer = None
+        if request.method == "GET" and not restoring:
+            offer = working_copies.offer(request.user, article)
+        return {
+            "working_copy_offer": offer,
+            "working_copy_autosave": True,
+            "working_copy_restored": restoring,
+            "others_here": working_copies.others_here(request.user, article),
+            "heartbeat_seconds": working_copies.HEARTBEAT_SECONDS,
+        }
+
+    def _editable(self, request, object_id) -> Article:
+        article = viewable_article(request, object_id)
+        if not workflow.can_edit(request.user, article):
+            raise PermissionDenied
+        return article
+
+    def working_copy_view(self, request, object_id):
+        """Autosave: the fields changed on the page since `base_version`."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._editable(request, object_id)
+        try:
+            base_version = int(request.POST.get("base_version", ""))
+        except ValueError:
+            return JsonResponse(
+                {"error": "Which version was opened is missing."}, status=400
+            )
+        fields = {
+            name: (request.POST.getlist(name) if name == "tags" else request.POST[name])
+            for name in working_copies.AUTOSAVED_FIELDS
+            if name in request.POST
+        }
+        copy = working_copies.keep(request.user, article, base_version, fields)
+        return JsonResponse({"saved_at": copy.saved_at.isoformat() if copy else None})
+
+    def discard_working_copy_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._editable(request, object_id)
+        working_copies.discard(request.user, article)
+        self.message_user(request, "Your unsaved work was discarded.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def presence_view(self, request, object_id):
+        """The page's heartbeat (or, with `leave`, its goodbye): who else is here."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = viewable_article(request, object_id)
+        if request.POST.get("leave"):
+            working_copies.left(request.user, article)
+            return JsonResponse({"others": []})
+        working_copies.here(request.user, article)
+        return JsonResponse(
+            {"others": working_copies.others_here(request.user, article)}
+        )
