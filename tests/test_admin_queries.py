@@ -27,7 +27,7 @@ EXPECTED = {
     "article list": 21,
     "writer's article list": 21,
     "article list, search and filter": 21,
-    "change page": 54,
+    "change page": 58,
     "photo library": 14,
     "revisions": 16,
 }
