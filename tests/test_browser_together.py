@@ -2,6 +2,8 @@
 text that survives a closed tab, two editors' saves merged, and the fields both
 changed side by side. Fixtures and set-up as in test_browser.py."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -175,3 +177,18 @@ def test_the_same_field_changed_by_both_is_shown_side_by_side(desks):
     assert article.standfirst == (
         "Engineers say the dam is sound.\n\nWater rose a metre overnight."
     )
+
+
+def test_the_status_line_says_when_work_is_not_saved(desks):
+    article = make_article(status=Status.DRAFT, headline="Heatwave")
+    desk = desks("ann", "Ann Ames")
+    page = desk.open(article)
+    status = page.locator("#autosave-status")
+    desk.context.set_offline(True)
+    page.fill("#id_headline", "Heatwave breaks records")
+    expect(status).to_have_text("Not saved: offline", timeout=15_000)
+    assert not WorkingCopy.objects.exists()
+    desk.context.set_offline(False)
+    expect(status).to_contain_text("Saved", timeout=15_000)
+    expect(status).to_have_text(re.compile(r"Saved \d+ s ago"))
+    assert WorkingCopy.objects.get().fields == {"headline": "Heatwave breaks records"}
