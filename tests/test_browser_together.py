@@ -137,7 +137,9 @@ def test_two_editors_change_different_fields_and_both_are_saved(desks):
 
     page_b.fill("#id_standfirst", "Repairs begin on Monday; buses replace trains.")
     page_b.click("input[name=_continue]")
-    expect(page_b.locator(".messagelist")).to_contain_text("changed successfully")
+    expect(page_b.locator(".messagelist")).to_contain_text(
+        "what they changed is kept with your changes"
+    )
     expect(page_b.locator("#id_headline")).to_have_value("Bridge shut for a month")
 
     article.refresh_from_db()

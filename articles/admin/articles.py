@@ -338,13 +338,18 @@ class ArticleAdmin(
         content = form.content(rows.get("authors"), rows.get("related"))
         if change:
             # From an older version, merged into what is saved now.
+            loaded = form.cleaned_data.get("loaded_version")
             article = workflow.edit_merging(
-                form.instance,
-                lambda opened: content,
-                by=request.user,
-                version=form.cleaned_data.get("loaded_version"),
+                form.instance, lambda opened: content, by=request.user, version=loaded
             )
             working_copies.discard(request.user, article)
+            if loaded is not None and article.version > loaded + 1:
+                self.message_user(
+                    request,
+                    "Someone else saved this article while you were editing: "
+                    "what they changed is kept with your changes.",
+                    messages.INFO,
+                )
             return article
         article = workflow.create(content, by=request.user)
         # The admin goes on to log and redirect to the object it was given.

@@ -99,6 +99,8 @@
       } catch (error) {
         problem = "offline";
       } finally {
+        // A failed save is tried again after the same quiet time, not at once.
+        if (problem) lastChange = Date.now();
         saving = false;
         show();
       }
