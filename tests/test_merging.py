@@ -8,7 +8,12 @@ from django.urls import reverse
 from articles import workflow
 from articles.models import Article, PendingChange
 from articles.workflow.merging import remember
-from tests.factories import change_form_data, make_article, make_role_user
+from tests.factories import (
+    change_form_data,
+    make_article,
+    make_author,
+    make_role_user,
+)
 from tests.test_api_write import Api, token_for
 from tests.test_concurrency import make_editor, race
 
@@ -263,3 +268,37 @@ def test_two_saves_of_the_same_field_at_once_make_one_winner_and_one_conflict():
     article.refresh_from_db()
     assert article.standfirst in {"Mine", "Yours"}
     assert article.version == version + 1
+
+
+@pytest.mark.django_db
+def test_choosing_after_a_conflict_keeps_the_other_saves_byline(client):
+    first_author = make_author(name="Ann Ames")
+    article = make_article(
+        status=Status.DRAFT, headline="Dam", standfirst="Old", authors=[first_author]
+    )
+    first, second = make_role_user("Editor", "ann"), make_role_user("Editor", "ben")
+    by_second = opened(client, second, article)
+    # Someone else adds a byline and rewrites the standfirst meanwhile.
+    opened(client, first, article)
+    added = make_author(name="Cy Cole")
+    workflow.edit(
+        article,
+        _with(article, standfirst="Water rises.", authors=[first_author.pk, added.pk]),
+        by=first,
+    )
+
+    client.force_login(second)
+    response = client.post(
+        change_url(article), {**by_second, "standfirst": "Engineers worry."}
+    )
+    data = response.context["adminform"].form.data.dict()
+    assert data["merge_base"] == str(by_second["loaded_version"])
+    # The bylines on the page are still the ones first opened.
+    saved = client.post(change_url(article), {**data, "merge_standfirst": "mine"})
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert article.standfirst == "Engineers worry."
+    assert [b.author.name for b in article.bylines.order_by("position")] == [
+        "Ann Ames",
+        "Cy Cole",
+    ]

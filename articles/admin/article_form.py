@@ -57,6 +57,7 @@ class ArticleForm(forms.ModelForm):
     # Fields both this person and another save changed (`admin.merging`).
     conflicts = ()
     merge_note = ""
+    merge_base = ""
     # Set by ArticleAdmin.get_form: unsaved work shown instead of what is saved.
     restored: dict = {}
 

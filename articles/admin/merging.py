@@ -30,6 +30,9 @@ from articles.workflow.merging import (
 )
 
 CHOICE = "merge_{}"
+# The version the person first opened, kept through a conflict.
+MERGE_BASE = "merge_base"
+INLINE_FIELDS = ("authors", "related")
 MINE, THEIRS, BOTH = "mine", "theirs", "both"
 # Fields the form shows as inputs (bylines and pinned stories are inlines,
 # merged when the article is saved).
@@ -62,17 +65,25 @@ class Conflict:
 
 def with_choices(form, content: ArticleContent) -> ArticleContent:
     """`content` with the person's choices for fields both sides changed: the
-    version saved now (which they were shown) for "theirs", both for "both"."""
+    version saved now (which they were shown) for "theirs", both for "both".
+
+    The bylines and pinned stories (inlines, which the form cannot rewrite)
+    still say what the person first opened unless they changed them: then the
+    version they were shown is kept for them."""
+    if not form.instance.pk or not form.data.get(MERGE_BASE):
+        return content
+    shown = opened(form.instance, form.cleaned_data.get("loaded_version"))
+    first = opened(form.instance, _number(form.data.get(MERGE_BASE)))
+    if shown is None or first is None:
+        return content
+    for name in INLINE_FIELDS:
+        if getattr(content, name) == getattr(first, name):
+            setattr(content, name, getattr(shown, name))
     chosen = {
         name: form.data.get(CHOICE.format(name))
         for name in FORM_FIELDS
         if form.data.get(CHOICE.format(name)) in (THEIRS, BOTH)
     }
-    if not chosen or not form.instance.pk:
-        return content
-    shown = opened(form.instance, form.cleaned_data.get("loaded_version"))
-    if shown is None:
-        return content
     for name, choice in chosen.items():
         theirs = getattr(shown, name)
         mine = getattr(content, name)
@@ -101,11 +112,17 @@ def merge_or_refuse(
             _put(data, name, getattr(merge.theirs, name))
     for name in FORM_FIELDS:
         data.pop(CHOICE.format(name), None)
+    data[MERGE_BASE] = form.data.get(MERGE_BASE) or str(version)
     form.data = data
+    form.merge_base = data[MERGE_BASE]
     form.conflicts = [_conflict(name, merge) for name in merge.conflicts]
     form.merge_note = _taken_note(merge)
     remember(locked, merge.theirs)
     raise MergeConflict(merge)
+
+
+def _number(value) -> int | None:
+    return int(value) if value and str(value).isdecimal() else None
 
 
 def _put(data, name: str, value) -> None:
