@@ -158,10 +158,10 @@ class DraftOut(Schema):
 
 
 class ConflictOut(Error):
-    """A save that met someone else's change to the same fields: nothing was
-    saved. `error.fields` names those fields; `current` is the article now."""
+    """A refused update. When it met someone else's change to the same fields,
+    `error.fields` names them and `current` is the article now."""
 
-    current: DraftOut
+    current: DraftOut | None = None
 
 
 def draft_out(article: Article, content: ArticleContent, user, request) -> dict:
