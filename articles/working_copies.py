@@ -57,14 +57,12 @@ def keep(user, article: Article, base_version: int, fields: dict) -> WorkingCopy
     if not fields:
         discard(user, article)
         return None
+    kept = {"base_version": base_version, "fields": fields, "saved_at": timezone.now()}
+    # One UPDATE on every autosave but the first.
+    if WorkingCopy.objects.filter(user=user, article=article).update(**kept):
+        return WorkingCopy(user=user, article=article, **kept)
     copy, _ = WorkingCopy.objects.update_or_create(
-        user=user,
-        article=article,
-        defaults={
-            "base_version": base_version,
-            "fields": fields,
-            "saved_at": timezone.now(),
-        },
+        user=user, article=article, defaults=kept
     )
     return copy
 
@@ -134,9 +132,12 @@ def restored(user, article: Article) -> dict:
 
 def here(user, article: Article) -> None:
     """`user` has the article open now."""
-    Presence.objects.update_or_create(
-        article=article, user=user, defaults={"seen_at": timezone.now()}
-    )
+    now = timezone.now()
+    # One UPDATE on every heartbeat but the first.
+    if not Presence.objects.filter(article=article, user=user).update(seen_at=now):
+        Presence.objects.update_or_create(
+            article=article, user=user, defaults={"seen_at": now}
+        )
 
 
 def left(user, article: Article) -> None:

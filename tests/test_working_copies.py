@@ -177,6 +177,9 @@ def _with(article, **changes):
 
 # Never public -------------------------------------------------------------------
 
+# What the change page's autosave and heartbeat cost the database, each time.
+AUTOSAVE_QUERIES = 11
+HEARTBEAT_QUERIES = 12
 SECRET = "Quillwort"
 
 
@@ -242,3 +245,21 @@ def test_search_finds_nothing_by_unsaved_words(client, story_being_edited):
     response = client.get(reverse("articles:search") + f"?q={SECRET}")
     assert response.status_code == 200
     assert story_being_edited.shown_in(response.content.decode()) == []
+
+
+def test_autosave_and_heartbeat_cost_a_fixed_number_of_queries(
+    client, editor, django_assert_num_queries
+):
+    article = make_article(status=Status.DRAFT, headline="Floods")
+    other = make_role_user("Editor", "other")
+    client.force_login(other)
+    heartbeat(client, article)
+    client.force_login(editor)
+    autosave(client, article, headline="First words")
+    heartbeat(client, article)
+    # The same however long the page stays open: one UPDATE of the row each
+    # keeps (and, for the heartbeat, who else is here).
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        autosave(client, article, headline="More words", body="<p>And more</p>")
+    with django_assert_num_queries(HEARTBEAT_QUERIES):
+        assert heartbeat(client, article).json()["others"] == ["other"]
