@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from articles.models import Article, OpenedVersion, Presence, WorkingCopy
 from articles.workflow import ArticleContent, proposed_content
-from articles.workflow.merging import label, opened
+from articles.workflow.merging import content_opened_at, field_label
 
 # What the change page's heartbeat (working-copy.js) and presence promise:
 # a beat every few seconds, and someone who left gone within a minute.
@@ -50,12 +50,14 @@ def max_age() -> timedelta:
     return timedelta(days=settings.NEWSROOM_WORKING_COPY_MAX_AGE_DAYS)
 
 
-def keep(user, article: Article, base_version: int, fields: dict) -> WorkingCopy | None:
+def keep_working_copy(
+    user, article: Article, base_version: int, fields: dict
+) -> WorkingCopy | None:
     """Keep what `user` changed on the page since `base_version`; nothing
     changed, no working copy."""
     fields = {name: fields[name] for name in AUTOSAVED_FIELDS if name in fields}
     if not fields:
-        discard(user, article)
+        discard_working_copy(user, article)
         return None
     kept = {"base_version": base_version, "fields": fields, "saved_at": timezone.now()}
     # One UPDATE on every autosave but the first.
@@ -67,7 +69,7 @@ def keep(user, article: Article, base_version: int, fields: dict) -> WorkingCopy
     return copy
 
 
-def discard(user, article: Article) -> None:
+def discard_working_copy(user, article: Article) -> None:
     WorkingCopy.objects.filter(user=user, article=article).delete()
 
 
@@ -86,7 +88,7 @@ class Offer:
         return self.copy.saved_at
 
 
-def offer(user, article: Article) -> Offer | None:
+def unsaved_work(user, article: Article) -> Offer | None:
     """`user`'s unsaved work on the article, if any of it differs from what is
     saved now; work that says what is saved already is dropped."""
     copy = WorkingCopy.objects.filter(user=user, article=article).first()
@@ -101,9 +103,9 @@ def offer(user, article: Article) -> Offer | None:
         return None
     changed_since: list[str] | None = []
     if copy.base_version != article.version:
-        base = opened(article, copy.base_version)
+        base = content_opened_at(article, copy.base_version)
         changed_since = base.differences(now) if base else None
-    return Offer(copy, [label(name) for name in unsaved], changed_since)
+    return Offer(copy, [field_label(name) for name in unsaved], changed_since)
 
 
 def _says(content: ArticleContent, name: str, typed) -> bool:
@@ -120,7 +122,7 @@ def _plain(text) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-def restored(user, article: Article) -> dict:
+def restored_fields(user, article: Article) -> dict:
     """The form's inputs from `user`'s working copy, to show instead of what is
     saved for the fields they changed."""
     copy = WorkingCopy.objects.filter(user=user, article=article).first()
@@ -130,7 +132,7 @@ def restored(user, article: Article) -> dict:
 # Presence ----------------------------------------------------------------------
 
 
-def here(user, article: Article) -> None:
+def mark_present(user, article: Article) -> None:
     """`user` has the article open now."""
     now = timezone.now()
     # One UPDATE on every heartbeat but the first.
@@ -140,11 +142,11 @@ def here(user, article: Article) -> None:
         )
 
 
-def left(user, article: Article) -> None:
+def mark_gone(user, article: Article) -> None:
     Presence.objects.filter(article=article, user=user).delete()
 
 
-def others_here(user, article: Article) -> list[str]:
+def others_present(user, article: Article) -> list[str]:
     """Who else has the article open, by name."""
     since = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
     rows = (
@@ -166,15 +168,22 @@ class Cleared:
     presences: int
 
 
-def clear_old(now: datetime | None = None) -> Cleared:
-    """Delete working copies and opened versions older than the set age, and
-    presence nobody refreshed."""
-    now = now or timezone.now()
+def old_rows(now: datetime) -> tuple:
+    """Working copies and opened versions older than the set age, and presence
+    nobody refreshed."""
     cutoff = now - max_age()
+    return (
+        WorkingCopy.objects.filter(saved_at__lt=cutoff),
+        OpenedVersion.objects.filter(opened_at__lt=cutoff),
+        Presence.objects.filter(seen_at__lt=now - timedelta(seconds=PRESENCE_SECONDS)),
+    )
+
+
+def count_old_working_copies(now: datetime | None = None) -> Cleared:
+    return Cleared(*(rows.count() for rows in old_rows(now or timezone.now())))
+
+
+def clear_old_working_copies(now: datetime | None = None) -> Cleared:
+    """Delete what `old_rows` names."""
     with transaction.atomic():
-        copies, _ = WorkingCopy.objects.filter(saved_at__lt=cutoff).delete()
-        versions, _ = OpenedVersion.objects.filter(opened_at__lt=cutoff).delete()
-        gone, _ = Presence.objects.filter(
-            seen_at__lt=now - timedelta(seconds=PRESENCE_SECONDS)
-        ).delete()
-    return Cleared(copies, versions, gone)
+        return Cleared(*(rows.delete()[0] for rows in old_rows(now or timezone.now())))

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, PendingChange
-from articles.workflow.merging import remember
+from articles.workflow.merging import keep_opened_version
 from tests.factories import (
     change_form_data,
     make_article,
@@ -20,7 +20,7 @@ from tests.test_concurrency import make_editor, race
 Status = Article.Status
 
 
-def opened(client, user, article) -> dict:
+def content_opened_at(client, user, article) -> dict:
     """What `user`'s change page posts, as opened now (the page is really
     opened, so the version it shows is kept)."""
     client.force_login(user)
@@ -37,8 +37,8 @@ def change_url(article) -> str:
 def test_a_headline_and_a_standfirst_changed_by_two_editors_both_stay(client):
     article = make_article(status=Status.DRAFT, headline="Port opens", standfirst="S")
     first, second = make_role_user("Editor", "ann"), make_role_user("Editor", "ben")
-    by_first = opened(client, first, article)
-    by_second = opened(client, second, article)
+    by_first = content_opened_at(client, first, article)
+    by_second = content_opened_at(client, second, article)
 
     client.force_login(first)
     client.post(change_url(article), {**by_first, "headline": "Port opens early"})
@@ -60,8 +60,8 @@ def test_a_headline_and_a_standfirst_changed_by_two_editors_both_stay(client):
 def test_a_live_article_merges_into_its_pending_changes(client, editor):
     article = make_article(headline="Live", standfirst="S")
     other = make_role_user("Editor", "other")
-    by_editor = opened(client, editor, article)
-    by_other = opened(client, other, article)
+    by_editor = content_opened_at(client, editor, article)
+    by_other = content_opened_at(client, other, article)
     client.force_login(editor)
     client.post(change_url(article), {**by_editor, "headline": "Live, updated"})
     client.force_login(other)
@@ -80,8 +80,8 @@ def test_a_live_article_merges_into_its_pending_changes(client, editor):
 def test_the_same_field_changed_by_both_shows_both_and_saves_the_choice(client):
     article = make_article(status=Status.DRAFT, headline="Dam", standfirst="Old")
     first, second = make_role_user("Editor", "ann"), make_role_user("Editor", "ben")
-    by_first = opened(client, first, article)
-    by_second = opened(client, second, article)
+    by_first = content_opened_at(client, first, article)
+    by_second = content_opened_at(client, second, article)
     client.force_login(first)
     client.post(
         change_url(article),
@@ -117,8 +117,8 @@ def test_the_same_field_changed_by_both_shows_both_and_saves_the_choice(client):
 def test_taking_the_saved_version_keeps_it(client):
     article = make_article(status=Status.DRAFT, headline="Dam", standfirst="Old")
     first, second = make_role_user("Editor", "ann"), make_role_user("Editor", "ben")
-    by_first = opened(client, first, article)
-    by_second = opened(client, second, article)
+    by_first = content_opened_at(client, first, article)
+    by_second = content_opened_at(client, second, article)
     client.force_login(first)
     client.post(change_url(article), {**by_first, "standfirst": "Water rises."})
     client.force_login(second)
@@ -227,7 +227,7 @@ def test_the_schema_documents_the_409_with_the_current_version(client):
 def test_two_merging_saves_at_once_keep_both_changes():
     first, second = make_editor("eddie"), make_editor("edna")
     article = make_article(status=Status.DRAFT, headline="Race", standfirst="S")
-    remember(article, workflow.proposed_content(article))
+    keep_opened_version(article, workflow.proposed_content(article))
     version = article.version
 
     def save(**changes):
@@ -249,7 +249,7 @@ def test_two_merging_saves_at_once_keep_both_changes():
 def test_two_saves_of_the_same_field_at_once_make_one_winner_and_one_conflict():
     first, second = make_editor("eddie"), make_editor("edna")
     article = make_article(status=Status.DRAFT, headline="Race", standfirst="S")
-    remember(article, workflow.proposed_content(article))
+    keep_opened_version(article, workflow.proposed_content(article))
     version = article.version
 
     def save(user, text):
@@ -277,9 +277,9 @@ def test_choosing_after_a_conflict_keeps_the_other_saves_byline(client):
         status=Status.DRAFT, headline="Dam", standfirst="Old", authors=[first_author]
     )
     first, second = make_role_user("Editor", "ann"), make_role_user("Editor", "ben")
-    by_second = opened(client, second, article)
+    by_second = content_opened_at(client, second, article)
     # Someone else adds a byline and rewrites the standfirst meanwhile.
-    opened(client, first, article)
+    content_opened_at(client, first, article)
     added = make_author(name="Cy Cole")
     workflow.edit(
         article,

@@ -2,6 +2,7 @@
 their clearing; none of it reaches any public output."""
 
 import json
+from io import StringIO
 from datetime import timedelta
 
 import pytest
@@ -164,7 +165,11 @@ def test_old_working_copies_are_cleared_by_the_sweep_and_the_command(
 
     autosave(client, article, headline="Another old idea")
     with time_machine.travel(week_later + timedelta(days=7)):
-        call_command("clear_working_copies", stdout=open("/dev/null", "w"))
+        out = StringIO()
+        call_command("clear_working_copies", "--dry-run", stdout=out)
+        assert "1 working copies" in out.getvalue()
+        assert WorkingCopy.objects.exists()
+        call_command("clear_working_copies", stdout=out)
     assert not WorkingCopy.objects.exists()
 
 

@@ -15,7 +15,7 @@ from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.merging import merge_or_refuse, with_choices
 from articles.models import Article, Byline, RelatedLink
 from articles.workflow import ArticleContent
-from articles.workflow.merging import remember
+from articles.workflow.merging import keep_opened_version
 
 # Live character counts on the article form: field -> (guide, what the guide is for).
 WRITING_GUIDES = {
@@ -71,7 +71,7 @@ class ArticleForm(forms.ModelForm):
             proposed = workflow.proposed_content(instance)
             kwargs["initial"] = {**initial_from(proposed), **self.restored}
             # A save from this page is merged against what it shows now.
-            remember(instance, proposed)
+            keep_opened_version(instance, proposed)
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
         for name, (guide, help_text) in WRITING_GUIDES.items():

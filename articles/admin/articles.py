@@ -342,7 +342,7 @@ class ArticleAdmin(
             article = workflow.edit_merging(
                 form.instance, lambda opened: content, by=request.user, version=loaded
             )
-            working_copies.discard(request.user, article)
+            working_copies.discard_working_copy(request.user, article)
             if loaded is not None and article.version > loaded + 1:
                 self.message_user(
                     request,

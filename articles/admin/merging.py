@@ -22,11 +22,11 @@ from articles.workflow.merging import (
     TEXT_FIELDS,
     Merge,
     MergeConflict,
-    both,
-    label,
-    opened,
-    plan,
-    remember,
+    both_versions,
+    content_opened_at,
+    field_label,
+    keep_opened_version,
+    plan_merge,
 )
 
 CHOICE = "merge_{}"
@@ -72,8 +72,8 @@ def with_choices(form, content: ArticleContent) -> ArticleContent:
     version they were shown is kept for them."""
     if not form.instance.pk or not form.data.get(MERGE_BASE):
         return content
-    shown = opened(form.instance, form.cleaned_data.get("loaded_version"))
-    first = opened(form.instance, _number(form.data.get(MERGE_BASE)))
+    shown = content_opened_at(form.instance, form.cleaned_data.get("loaded_version"))
+    first = content_opened_at(form.instance, _number(form.data.get(MERGE_BASE)))
     if shown is None or first is None:
         return content
     for name in INLINE_FIELDS:
@@ -88,7 +88,7 @@ def with_choices(form, content: ArticleContent) -> ArticleContent:
         theirs = getattr(shown, name)
         mine = getattr(content, name)
         if choice == BOTH and (name in TEXT_FIELDS or name == "tags"):
-            setattr(content, name, both(name, mine, theirs))
+            setattr(content, name, both_versions(name, mine, theirs))
         else:
             setattr(content, name, theirs)
     return content
@@ -100,7 +100,7 @@ def merge_or_refuse(
     """The merge of the form into what is saved now, for the save that follows;
     `MergeConflict` (with the form showing both versions) where both changed a
     field, or None when the version opened is unknown."""
-    merge = plan(locked, content, version)
+    merge = plan_merge(locked, content, version)
     if merge is None or not merge.conflicts:
         return merge
     # The form comes back at the current version, with what the other save
@@ -117,7 +117,7 @@ def merge_or_refuse(
     form.merge_base = data[MERGE_BASE]
     form.conflicts = [_conflict(name, merge) for name in merge.conflicts]
     form.merge_note = _taken_note(merge)
-    remember(locked, merge.theirs)
+    keep_opened_version(locked, merge.theirs)
     raise MergeConflict(merge)
 
 
@@ -136,7 +136,7 @@ def _conflict(name: str, merge: Merge) -> Conflict:
     mine, theirs = getattr(merge.mine, name), getattr(merge.theirs, name)
     return Conflict(
         name=name,
-        label=label(name),
+        label=field_label(name),
         mine=_shown(name, mine),
         theirs=_shown(name, theirs),
         may_keep_both=name in TEXT_FIELDS or name == "tags",
@@ -158,7 +158,7 @@ def _shown(name: str, value) -> str | SafeString:
 
 
 def _taken_note(merge: Merge) -> str:
-    taken = [label(name) for name in merge.taken]
+    taken = [field_label(name) for name in merge.taken]
     if not taken:
         return ""
     return f"Kept as the other save left them: {', '.join(taken)}."

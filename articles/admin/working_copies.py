@@ -40,7 +40,9 @@ class WorkingCopiesAdmin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         restoring = obj is not None and request.GET.get(RESTORE) == "1"
-        form.restored = working_copies.restored(request.user, obj) if restoring else {}
+        form.restored = (
+            working_copies.restored_fields(request.user, obj) if restoring else {}
+        )
         return form
 
     def render_change_form(
@@ -54,12 +56,12 @@ class WorkingCopiesAdmin:
         restoring = request.method == "GET" and request.GET.get(RESTORE) == "1"
         offer = None
         if request.method == "GET" and not restoring:
-            offer = working_copies.offer(request.user, article)
+            offer = working_copies.unsaved_work(request.user, article)
         return {
             "working_copy_offer": offer,
             "working_copy_autosave": True,
             "working_copy_restored": restoring,
-            "others_here": working_copies.others_here(request.user, article),
+            "others_here": working_copies.others_present(request.user, article),
             "heartbeat_seconds": working_copies.HEARTBEAT_SECONDS,
         }
 
@@ -85,14 +87,16 @@ class WorkingCopiesAdmin:
             for name in working_copies.AUTOSAVED_FIELDS
             if name in request.POST
         }
-        copy = working_copies.keep(request.user, article, base_version, fields)
+        copy = working_copies.keep_working_copy(
+            request.user, article, base_version, fields
+        )
         return JsonResponse({"saved_at": copy.saved_at.isoformat() if copy else None})
 
     def discard_working_copy_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._editable(request, object_id)
-        working_copies.discard(request.user, article)
+        working_copies.discard_working_copy(request.user, article)
         self.message_user(request, "Your unsaved work was discarded.", messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
@@ -104,9 +108,9 @@ class WorkingCopiesAdmin:
             return HttpResponseNotAllowed(["POST"])
         article = viewable_article(request, object_id)
         if request.POST.get("leave"):
-            working_copies.left(request.user, article)
+            working_copies.mark_gone(request.user, article)
             return JsonResponse({"others": []})
-        working_copies.here(request.user, article)
+        working_copies.mark_present(request.user, article)
         return JsonResponse(
-            {"others": working_copies.others_here(request.user, article)}
+            {"others": working_copies.others_present(request.user, article)}
         )

@@ -24,7 +24,7 @@ from articles.api.errors import ApiError, Error, error_body
 from articles.api.pagination import in_range
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent
-from articles.workflow.merging import remember
+from articles.workflow.merging import keep_opened_version
 
 router = Router(tags=["Write"], auth=WRITE)
 
@@ -102,7 +102,7 @@ def _answer(request, article: Article) -> dict:
     is merged against what it is shown now."""
     article.refresh_from_db()
     content = workflow.proposed_content(article)
-    remember(article, content)
+    keep_opened_version(article, content)
     return draft_out(article, content, _user(request), request)
 
 

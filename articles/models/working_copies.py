@@ -31,6 +31,7 @@ class WorkingCopy(models.Model):
     saved_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        ordering = ["-saved_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "article"], name="one_working_copy_per_person"
@@ -52,6 +53,7 @@ class OpenedVersion(models.Model):
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        ordering = ["article", "version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "version"], name="one_opened_content_per_version"
@@ -72,6 +74,7 @@ class Presence(models.Model):
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        ordering = ["-seen_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "user"], name="one_presence_per_person"

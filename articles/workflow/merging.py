@@ -69,14 +69,14 @@ class Merge:
 
     @property
     def conflict_labels(self) -> list[str]:
-        return [label(name) for name in self.conflicts]
+        return [field_label(name) for name in self.conflicts]
 
 
-def label(name: str) -> str:
+def field_label(name: str) -> str:
     return LABELS.get(name) or _verbose_name(name)
 
 
-def remember(article: Article, content: ArticleContent) -> None:
+def keep_opened_version(article: Article, content: ArticleContent) -> None:
     """Keep what the article says at its version, as someone is handed it.
 
     `content` was read after `article`: kept only if the article is still at
@@ -94,7 +94,7 @@ def remember(article: Article, content: ArticleContent) -> None:
     )
 
 
-def opened(article: Article, version: int | None) -> ArticleContent | None:
+def content_opened_at(article: Article, version: int | None) -> ArticleContent | None:
     """The content the article had at `version`, if someone was handed it."""
     if version is None:
         return None
@@ -108,7 +108,7 @@ def _comparable(name: str, value):
     return value
 
 
-def three_way(
+def merge_three_ways(
     base: ArticleContent, mine: ArticleContent, theirs: ArticleContent, version: int
 ) -> Merge:
     merged = ArticleContent(**theirs.as_json())
@@ -129,13 +129,15 @@ def three_way(
     return merge
 
 
-def plan(locked: Article, mine: ArticleContent, version: int | None) -> Merge | None:
+def plan_merge(
+    locked: Article, mine: ArticleContent, version: int | None
+) -> Merge | None:
     """How `mine`, made from `version`, merges into the locked article; None when
     the version opened is unknown (and so no merge is possible)."""
-    base = opened(locked, version)
+    base = content_opened_at(locked, version)
     if base is None:
         return None
-    return three_way(
+    return merge_three_ways(
         base.normalised(),
         mine.normalised(),
         proposed_content(locked).normalised(),
@@ -143,7 +145,7 @@ def plan(locked: Article, mine: ArticleContent, version: int | None) -> Merge | 
     )
 
 
-def both(name: str, mine, theirs):
+def both_versions(name: str, mine, theirs):
     """Both versions of a field kept: the person's first, then the other."""
     if name == "tags":
         return [*mine, *theirs]
@@ -174,10 +176,10 @@ def edit_merging(
         if version is None or version == locked.version:
             content = change(proposed_content(locked))
         else:
-            base = opened(locked, version)
+            base = content_opened_at(locked, version)
             if base is None:
                 check_version(locked, version, change(proposed_content(locked)))
-            merge = plan(locked, change(base), version)
+            merge = plan_merge(locked, change(base), version)
             if merge.conflicts:
                 raise MergeConflict(merge)
             content = merge.content

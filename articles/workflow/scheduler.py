@@ -54,7 +54,7 @@ def run_scheduled(now: datetime | None = None) -> Run:
             else:
                 run.held.append(article)
         run.licences_ended = withdraw_ended_licences(now)
-        run.working_copies_cleared = clear_old_working_copies(now)
+        run.working_copies_cleared = clear_unsaved_work(now)
     except Exception as error:
         _beat(error=f"{type(error).__name__}: {error}")
         raise
@@ -89,12 +89,12 @@ def withdraw_ended_licences(now: datetime) -> int:
     return withdrawn
 
 
-def clear_old_working_copies(now: datetime) -> int:
+def clear_unsaved_work(now: datetime) -> int:
     """Unsaved work older than NEWSROOM_WORKING_COPY_MAX_AGE_DAYS, and the
     versions editors opened as long ago, cleared; presence nobody refreshed."""
-    from articles.working_copies import clear_old
+    from articles.working_copies import clear_old_working_copies
 
-    return clear_old(now).working_copies
+    return clear_old_working_copies(now).working_copies
 
 
 def _due(now: datetime) -> list:

@@ -2,7 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.working_copies import clear_old, max_age
+from articles.working_copies import (
+    clear_old_working_copies,
+    count_old_working_copies,
+    max_age,
+)
 
 
 class Command(BaseCommand):
@@ -13,9 +17,21 @@ class Command(BaseCommand):
         "the same every minute."
     )
 
-    def handle(self, *args, **options):
-        cleared = clear_old()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say how many would be cleared, and clear nothing.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        if dry_run:
+            found = count_old_working_copies()
+            done = "would be cleared (dry run)"
+        else:
+            found = clear_old_working_copies()
+            done = "cleared"
         self.stdout.write(
-            f"{cleared.working_copies} working copies and {cleared.opened_versions} "
-            f"opened versions older than {max_age().days} days cleared."
+            f"{found.working_copies} working copies and {found.opened_versions} "
+            f"opened versions older than {max_age().days} days {done}."
         )
