@@ -2,8 +2,8 @@
 their clearing; none of it reaches any public output."""
 
 import json
-from io import StringIO
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
