@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, WorkingCopy
 from tests.factories import make_article, make_user
-from tests.test_browser import CSP_LISTENER, browser, editing_area  # noqa: F401
+from tests.test_browser import CSP_LISTENER, editing_area
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ class Desk:
     """One person's browser, logged in, whose pages must run without a
     JavaScript error or a Content-Security-Policy violation."""
 
-    def __init__(self, browser, live_server, settings, username, name):  # noqa: F811
+    def __init__(self, browser, live_server, settings, username, name):
         first, last = name.split()
         self.user = make_user(
             username,
@@ -63,7 +63,7 @@ class Desk:
 
 
 @pytest.fixture
-def desks(browser, live_server, settings):  # noqa: F811
+def desks(browser, live_server, settings):
     made = []
 
     def desk(username, name):
