@@ -3,13 +3,14 @@ text that survives a closed tab, two editors' saves merged, and the fields both
 changed side by side. Fixtures and set-up as in test_browser.py."""
 
 import re
+import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import Article, WorkingCopy
+from articles.models import Article, Presence, WorkingCopy
 from tests.factories import make_article, make_user
 from tests.test_browser import CSP_LISTENER, editing_area
 
@@ -58,6 +59,15 @@ class Desk:
         return page
 
     def close(self):
+        # Pages say goodbye as they close (presence, unsaved work): those last
+        # requests are answered before the test's database goes away.
+        for page in self.context.pages:
+            page.close()
+        for _ in range(50):
+            if not Presence.objects.filter(user=self.user).exists():
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)
         self.context.close()
         assert self.problems == []
 
