@@ -310,6 +310,11 @@ NEWSROOM_RELATED_COUNT = int(os.environ.get("NEWSROOM_RELATED_COUNT", "5"))
 NEWSROOM_LICENCE_WARNING_DAYS = int(
     os.environ.get("NEWSROOM_LICENCE_WARNING_DAYS", "14")
 )
+# Unsaved work (autosaved working copies) and the versions editors opened are
+# kept this many days, then cleared by the scheduled sweep.
+NEWSROOM_WORKING_COPY_MAX_AGE_DAYS = int(
+    os.environ.get("NEWSROOM_WORKING_COPY_MAX_AGE_DAYS", "30")
+)
 # How long a shared preview link works, in seconds (default three days).
 NEWSROOM_PREVIEW_LINK_MAX_AGE = int(
     os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE", str(3 * 24 * 3600))

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 
+from tests.chromium import browser  # noqa: F401  (one for the whole session)
 from tests.factories import jpeg_bytes, make_author, make_role_user
 
 

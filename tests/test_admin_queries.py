@@ -32,7 +32,7 @@ EXPECTED = {
     "article list": 20,
     "writer's article list": 20,
     "article list, search and filter": 20,
-    "change page": 41,
+    "change page": 45,
     "photo library": 14,
     "revisions": 16,
 }

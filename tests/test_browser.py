@@ -5,8 +5,6 @@ Playwright never downloads a browser here; it launches the system's Chromium
 """
 
 import mimetypes
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from articles import workflow
 from articles.models import Article
@@ -29,40 +27,9 @@ from tests.factories import (
     photo_bytes,
 )
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # The live server runs in a thread of the test process: tests get the transactional
 # database, and the server sees what they write.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def chromium_path() -> str:
-    path = os.environ.get("NEWSROOM_CHROMIUM") or shutil.which("chromium")
-    if not path or not Path(path).exists():
-        pytest.fail(
-            "The browser tests need Chromium: apt-get install chromium, or set "
-            "NEWSROOM_CHROMIUM to a Chromium or Chrome executable."
-        )
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's synchronous API keeps an event loop on this thread, which Django
-    # takes for async code: it would refuse the tests' own database queries.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

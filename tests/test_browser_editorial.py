@@ -20,9 +20,6 @@ from tests.factories import make_article, make_author, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The browser, launched once for the session, as test_browser.py launches it.
-browser = test_browser.browser
-
 BODY = "<p>The port handled 4.2 million containers last year, a record.</p>"
 
 

@@ -15,9 +15,7 @@ from articles import workflow
 from articles.models import Article, LiveUpdate
 from articles.site import live
 from tests.factories import make_article, make_credit, make_photo, make_role_user
-from tests.test_browser import browser, serve_media
-
-__all__ = ["browser"]  # the session's Chromium, shared with tests/test_browser.py
+from tests.test_browser import serve_media
 
 # The roles (groups) come from a migration: kept across the flush of each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

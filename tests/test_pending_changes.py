@@ -124,6 +124,8 @@ def test_previews_and_the_change_form_of_a_live_article_write_nothing(client, ed
             if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
             and "django_session" not in q["sql"]
             and "security_usersession" not in q["sql"]
+            # The version the change form shows is kept, to merge its save.
+            and "articles_openedversion" not in q["sql"]
         ]
         assert writes == [], url
         assert not any("ROLLBACK TO" in q["sql"] for q in queries), url

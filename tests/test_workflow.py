@@ -368,7 +368,7 @@ def test_every_admin_save_makes_a_revision_with_author(client, editor):
 # Edit conflicts -----------------------------------------------------------------
 
 
-def test_second_save_of_the_same_version_is_refused_and_overwrites_nothing(client):
+def test_second_save_of_the_same_version_merges_what_only_it_changed(client):
     article = make_article(status=Status.DRAFT, headline="Original", standfirst="S")
     first, second = (
         make_role_user("Editor", "first"),
@@ -382,11 +382,36 @@ def test_second_save_of_the_same_version_is_refused_and_overwrites_nothing(clien
     assert response.status_code == 302
     client.force_login(second)
     response = client.post(url, {**opened_by_second, "standfirst": "Second's text"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.headline, article.standfirst) == (
+        "First's headline",
+        "Second's text",
+    )
+
+
+def test_second_save_changing_the_same_field_is_refused_and_overwrites_nothing(
+    client,
+):
+    article = make_article(status=Status.DRAFT, headline="Original", standfirst="S")
+    first, second = (
+        make_role_user("Editor", "first"),
+        make_role_user("Editor", "second"),
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    opened_by_first = change_form_data(article)
+    opened_by_second = change_form_data(article)
+    client.force_login(first)
+    client.post(url, {**opened_by_first, "headline": "First's headline"})
+    client.force_login(second)
+    response = client.post(
+        url,
+        {**opened_by_second, "headline": "Second's headline", "standfirst": "T"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else saved this article while you were editing (first" in html
-    assert "What is saved now differs from yours in: Headline" in html
-    assert "Second&#x27;s text" in html  # the refused edit is still in the form
+    assert "Someone else saved this article while you were editing" in html
+    assert "Second&#x27;s headline" in html  # the refused edit is still in the form
     article.refresh_from_db()
     assert (article.headline, article.standfirst) == ("First's headline", "S")
 

@@ -13,8 +13,10 @@ from taggit.models import Tag
 
 from articles import workflow
 from articles.admin.autocomplete import SafeAutocomplete
+from articles.admin.merging import merge_or_refuse, with_choices
 from articles.models import Article, Byline, PendingChange, RelatedLink
 from articles.workflow import ArticleContent
+from articles.workflow.merging import keep_opened_version
 
 # Live character counts on the article form: field -> (guide, what the guide is for).
 WRITING_GUIDES = {
@@ -76,6 +78,12 @@ class ArticleForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Set by ArticleAdmin.get_form: the person filling in the form.
     user = None
+    # Fields both this person and another save changed (`admin.merging`).
+    conflicts = ()
+    merge_note = ""
+    merge_base = ""
+    # Set by ArticleAdmin.get_form: unsaved work shown instead of what is saved.
+    restored: dict = {}
 
     class Meta:
         model = Article
@@ -84,7 +92,10 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None and instance.pk and "initial" not in kwargs:
-            kwargs["initial"] = initial_from(proposal(instance).content)
+            proposed = proposal(instance).content
+            kwargs["initial"] = {**initial_from(proposed), **self.restored}
+            # A save from this page is merged against what it shows now.
+            keep_opened_version(instance, proposed)
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
         for name, (guide, help_text) in WRITING_GUIDES.items():
@@ -131,13 +142,24 @@ class ArticleForm(forms.ModelForm):
             return cleaned
         # The workflow checks all of this again, under the article's lock, when
         # it saves; asking here keeps what the editor typed on the page.
+        version = cleaned.get("loaded_version")
+        content = self.content()
         try:
-            workflow.check_edit(
-                self.instance if self.instance.pk else None,
-                self.content(),
-                by=self.user,
-                version=cleaned.get("loaded_version"),
-            )
+            try:
+                workflow.check_edit(
+                    self.instance if self.instance.pk else None,
+                    content,
+                    by=self.user,
+                    version=version,
+                )
+            except workflow.EditConflict:
+                # Saved by someone else since it was opened: merged, if nobody
+                # else changed what this person changed.
+                locked = workflow.check_edit(self.instance, content, by=self.user)
+                merge = merge_or_refuse(self, locked, content, version)
+                if merge is None:
+                    raise
+                workflow.check_edit(self.instance, merge.content, by=self.user)
         except (PermissionDenied, ValidationError) as error:
             raise ValidationError(refusal(error)) from None
         return cleaned
@@ -146,7 +168,7 @@ class ArticleForm(forms.ModelForm):
         """What the form says, with the inlines' rows when given."""
         data = self.cleaned_data
         proposed = proposal(self.instance).content if self.instance.pk else None
-        return ArticleContent(
+        content = ArticleContent(
             headline=data["headline"],
             slug=data["slug"],
             section=data["section"].pk,
@@ -162,6 +184,7 @@ class ArticleForm(forms.ModelForm):
             related=related if related is not None else _kept(proposed, "related"),
             follows=data["follows"].pk if data.get("follows") else None,
         )
+        return with_choices(self, content)
 
 
 def _kept(proposed: ArticleContent | None, name: str) -> list[int]:

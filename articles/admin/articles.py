@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
-from articles import body, workflow
+from articles import body, workflow, working_copies
 from articles.admin import article_actions, article_workflow, comments, related
 from articles.admin import live as live_coverage
+from articles.admin import working_copies as working_copy_pages
 from articles.admin.announcing import AnnouncesContentChanges, AnnouncesDeletions
 from articles.admin.article_form import (
     ArticleForm,
@@ -338,6 +339,7 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        form.restored = working_copy_pages.restored(request, obj)
         hero = form.base_fields.get("hero_photo")
         if hero is not None:
             # article-form.js fills the hero's caption and alt text from here
@@ -359,6 +361,8 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
             context.update(article_workflow.panel_context(request, obj))
             context.update(comments.comments_context(request, obj))
             context.update(live_coverage.live_context(request, obj))
+            if workflow.can_edit(request.user, obj):
+                context.update(working_copy_pages.working_copy_context(request, obj))
         if add or self.has_change_permission(request, obj):
             context["save_and_actions"] = self.save_and_actions(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -418,6 +422,21 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
                 page(live_coverage.update_action),
                 name="articles_article_live_update_action",
             ),
+            path(
+                "<path:object_id>/working-copy/",
+                page(working_copy_pages.autosave),
+                name="articles_article_working_copy",
+            ),
+            path(
+                "<path:object_id>/working-copy/discard/",
+                page(working_copy_pages.discard),
+                name="articles_article_discard_working_copy",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                page(working_copy_pages.presence),
+                name="articles_article_presence",
+            ),
             *super().get_urls(),
         ]
 
@@ -435,6 +454,11 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.MergeConflict as conflict:
+            # Both changed bylines or pinned stories, which the form's check
+            # cannot see: the person's work stays as their unsaved work.
+            self.message_user(request, refusal(conflict), messages.ERROR)
+            return HttpResponseRedirect(request.path)
         except workflow.SlugTaken:
             # Another article took the slug after this form was checked (nothing
             # was saved). Checked again, the form says so and keeps what was typed.
@@ -456,12 +480,20 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         }
         content = form.content(rows.get("authors"), rows.get("related"))
         if change:
-            return workflow.edit(
-                form.instance,
-                content,
-                by=request.user,
-                version=form.cleaned_data.get("loaded_version"),
+            # From an older version, merged into what is saved now.
+            loaded = form.cleaned_data.get("loaded_version")
+            article = workflow.edit_merging(
+                form.instance, lambda opened: content, by=request.user, version=loaded
             )
+            working_copies.discard_working_copy(request.user, article)
+            if loaded is not None and article.version > loaded + 1:
+                self.message_user(
+                    request,
+                    "Someone else saved this article while you were editing: "
+                    "what they changed is kept with your changes.",
+                    messages.INFO,
+                )
+            return article
         article = workflow.create(content, by=request.user)
         # The admin goes on to log and redirect to the object it was given.
         form.instance.pk = article.pk

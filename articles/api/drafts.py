@@ -7,6 +7,7 @@ from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from articles.api.errors import Error
 from articles.api.pagination import iso_8601_only
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent, allowed_actions, has_pending_changes
@@ -159,6 +160,13 @@ class DraftOut(Schema):
     authors: list[str]
     related: list[str]
     follows: str | None = Field(description="The story this one follows up.")
+
+
+class ConflictOut(Error):
+    """A refused update. When it met someone else's change to the same fields,
+    `error.fields` names them and `current` is the article now."""
+
+    current: DraftOut | None = None
 
 
 def draft_out(article: Article, content: ArticleContent, user, request) -> dict:

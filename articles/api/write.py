@@ -12,6 +12,7 @@ from ninja import Path, Router, Status
 from articles import workflow
 from articles.api.auth import PUBLISH, READ, WRITE
 from articles.api.drafts import (
+    ConflictOut,
     DraftCreate,
     DraftOut,
     DraftUpdate,
@@ -19,10 +20,11 @@ from articles.api.drafts import (
     ScheduleMove,
     draft_out,
 )
-from articles.api.errors import ApiError, Error
+from articles.api.errors import ApiError, Error, error_body
 from articles.api.pagination import in_range
 from articles.models import Article, Author, Section
 from articles.workflow import ArticleContent
+from articles.workflow.merging import keep_opened_version
 
 router = Router(tags=["Write"], auth=WRITE)
 
@@ -99,8 +101,11 @@ def _empty(name: str):
 
 
 def _answer(request, article: Article) -> dict:
+    """The article as the client may see it; a later update from this version
+    is merged against what it is shown now."""
     article.refresh_from_db()
     content = workflow.proposed_content(article)
+    keep_opened_version(article, content)
     return draft_out(article, content, _user(request), request)
 
 
@@ -155,23 +160,42 @@ def get_draft(request, article_id: int = ARTICLE_ID):
 
 @router.patch(
     "/drafts/{article_id}",
-    response={200: DraftOut, **ERRORS},
+    response={200: DraftOut, **ERRORS, 409: ConflictOut},
     operation_id="updateDraft",
     auth=WRITE,
     summary="Update",
 )
 def update_draft(request, payload: DraftUpdate, article_id: int = ARTICLE_ID):
-    """Change the fields sent, on the `version` you last read. On a live article
-    the change waits as pending changes until an editor publishes it
-    (`publish-changes`)."""
+    """Change the fields sent, on the `version` you last read. If the article
+    was saved since, the fields you changed are merged into it when nobody else
+    changed them meanwhile; where someone did, nothing is saved and the 409
+    answer carries the article as it is now (`current`), to send your choice
+    with its version. On a live article the change waits as pending changes
+    until an editor publishes it (`publish-changes`)."""
     article = _article(request, article_id)
-    workflow.edit_fields(
-        article,
-        lambda content: _content(payload, content),
-        by=_user(request),
-        version=payload.version,
-    )
+    try:
+        workflow.edit_merging(
+            article,
+            lambda content: _content(payload, content),
+            by=_user(request),
+            version=payload.version,
+        )
+    except workflow.MergeConflict as conflict:
+        return Status(409, _conflict(request, article, conflict))
     return _answer(request, article)
+
+
+def _conflict(request, article: Article, conflict) -> dict:
+    fields = {
+        name: ["Changed by someone else since your version."]
+        for name in conflict.merge.conflicts
+    }
+    return {
+        **error_body(
+            409, " ".join(conflict.messages), code="edit_conflict", fields=fields
+        ),
+        "current": _answer(request, article),
+    }
 
 
 @router.post(

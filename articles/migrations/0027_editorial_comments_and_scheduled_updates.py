@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0025_article_follows'),
+        ('articles', '0026_working_copies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,6 +38,7 @@ from articles.models.tags import TagRedirect
 from articles.models.webhooks import Webhook, WebhookDelivery, WebhookEvent
 from articles.models.wordpress import WordPressItem
 from articles.models.workflow import ArticleEvent, PendingChange
+from articles.models.working_copies import OpenedVersion, Presence, WorkingCopy
 
 __all__ = [
     "ApiToken",
@@ -54,8 +55,10 @@ __all__ = [
     "EditorialComment",
     "LiveUpdate",
     "LiveUpdateQuerySet",
+    "OpenedVersion",
     "OutboxTask",
     "PendingChange",
+    "Presence",
     "Photo",
     "PhotoCredit",
     "PhotoUsage",
@@ -72,6 +75,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WordPressItem",
+    "WorkingCopy",
     "file_sha256",
     "photo_problems",
     "photo_upload_to",

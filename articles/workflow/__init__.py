@@ -21,6 +21,8 @@ and the publishing rules, and records an event, a revision and a new version.
 - `importing`: articles from an interchange file.
 - `scheduled_updates`: pending changes to a live story set to go out at a minute.
 - `comments`: the newsroom's comments on a story, its threads and mentions.
+- `merging`: a save over a newer version, merged three ways against the
+  version the person opened.
 """
 
 from articles.workflow.checklist import override_rule
@@ -65,6 +67,7 @@ from articles.workflow.live import (
     post_update,
     start_coverage,
 )
+from articles.workflow.merging import MergeConflict, edit_merging
 from articles.workflow.permissions import (
     ACTION_TARGETS,
     ALLOWED_MOVES,
@@ -113,6 +116,7 @@ __all__ = [
     "Imported",
     "ImportedUpdate",
     "InvalidTransition",
+    "MergeConflict",
     "MergeResult",
     "PhotoInUse",
     "RuleResult",
@@ -139,6 +143,7 @@ __all__ = [
     "edit_fields",
     "edit_update",
     "end_coverage",
+    "edit_merging",
     "edits_are_pending",
     "has_pending_changes",
     "import_article",

@@ -462,6 +462,7 @@ def _conflict_message(article: Article, content: ArticleContent | None) -> str:
             changed = f" What is saved now differs from yours in: {', '.join(differs)}."
     return (
         f"Someone else saved this article while you were editing{who}.{changed} "
-        "Your changes were not saved and nothing was overwritten: copy what you "
-        "need, reload the page and apply your changes again."
+        "Your changes were not saved and nothing was overwritten: open the "
+        "article again, where your unsaved work is offered back, and save it "
+        "onto what is saved now."
     )

@@ -5,7 +5,8 @@ changes to live articles before readers and records the embargoes that have
 passed, all in the order they fell due, one event each, so
 a run after missed ones catches up in time order; it also withdraws the
 renditions of photos whose licence has ended, from the first minute of the day
-after their last licensed day. Each run leaves a heartbeat
+after their last licensed day, and clears unsaved work older than
+NEWSROOM_WORKING_COPY_MAX_AGE_DAYS. Each run leaves a heartbeat
 (`SchedulerHeartbeat`) that the desk and `/healthz` read; a run that fails says
 why there.
 """
@@ -35,6 +36,7 @@ class Run:
     embargoes_ended: list[Article] = field(default_factory=list)
     updated: list[Article] = field(default_factory=list)
     licences_ended: int = 0
+    working_copies_cleared: int = 0
 
 
 def run_scheduled(now: datetime | None = None) -> Run:
@@ -59,6 +61,7 @@ def run_scheduled(now: datetime | None = None) -> Run:
             else:
                 run.held.append(article)
         run.licences_ended = withdraw_ended_licences(now)
+        run.working_copies_cleared = clear_unsaved_work(now)
     except Exception as error:
         _beat(error=f"{type(error).__name__}: {error}")
         raise
@@ -91,6 +94,14 @@ def withdraw_ended_licences(now: datetime) -> int:
             announce_content_changed(Photo)
             withdrawn += 1
     return withdrawn
+
+
+def clear_unsaved_work(now: datetime) -> int:
+    """Unsaved work older than NEWSROOM_WORKING_COPY_MAX_AGE_DAYS, and the
+    versions editors opened as long ago, cleared; presence nobody refreshed."""
+    from articles.working_copies import clear_old_working_copies
+
+    return clear_old_working_copies(now).working_copies
 
 
 def _due(now: datetime) -> list:

@@ -1,0 +1,45 @@
+"""One Debian Chromium, driven by Playwright, for every browser test of the
+session (registered in conftest.py): Playwright's synchronous API can run only
+one at a time in a process.
+
+Playwright never downloads a browser here; it launches the system's Chromium
+(`apt-get install chromium`, done by .ci/run), or the one NEWSROOM_CHROMIUM names.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("NEWSROOM_CHROMIUM") or shutil.which("chromium")
+    if not path or not Path(path).exists():
+        pytest.fail(
+            "The browser tests need Chromium: apt-get install chromium, or set "
+            "NEWSROOM_CHROMIUM to a Chromium or Chrome executable."
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's synchronous API keeps an event loop on this thread, which Django
+    # takes for async code: it would refuse the tests' own database queries.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
