@@ -347,8 +347,8 @@ def test_queries_do_not_grow_with_the_feed(client, photographed):
     with CaptureQueriesContext(connection) as single:
         ninjs(client, "cranes")
     # The article with its section, hero and credit; bylines; tags;
-    # corrections; the body's photos.
-    assert len(single) == 5
+    # corrections; live updates; the body's photos.
+    assert len(single) == 6
 
 
 def test_every_kind_of_demo_and_test_article_validates(client, editor, photographed):
@@ -386,3 +386,28 @@ def test_every_kind_of_demo_and_test_article_validates(client, editor, photograp
                     assert_valid(response.json(), version)
                     served += 1
         assert served >= 2 * 5
+
+
+def test_live_coverage_carries_its_updates_newest_first(client, editor):
+    story = make_article(slug="storm", headline="Storm nears the coast")
+    workflow.start_coverage(story, by=editor)
+    posted = []
+    for n, key_event in enumerate((False, True, False)):
+        content = workflow.UpdateContent(
+            body=f"<p>Update number {n}.</p>",
+            headline=f"Hour {n}" if n else "",
+            is_key_event=key_event,
+        )
+        posted.append(workflow.post_update(story, content, by=editor))
+    for version in ("3.1", "2.2"):
+        document = ninjs(client, "storm", version)
+        assert_valid(document, version)
+    document = ninjs(client, "storm")
+    updates = [a for a in document["associations"] if a["name"].startswith("update-")]
+    assert [a["name"] for a in updates] == [f"update-{u.pk}" for u in posted[::-1]]
+    assert updates[0]["uri"].endswith(f"/storm/#update-{posted[-1].pk}")
+    assert "Update number 2." in updates[0]["bodies"][0]["value"]
+    assert updates[1]["headlines"] == [{"role": "main", "value": "Hour 1"}]
+    assert updates[1]["descriptions"][0]["role"] == "key-event"
+    coverage = [d for d in document["descriptions"] if d["role"] == "live-coverage"]
+    assert coverage[0]["value"].startswith("Live coverage from ")

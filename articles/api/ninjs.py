@@ -8,7 +8,7 @@ carrying the `syndicate` scope; withdrawn stories stay in it, marked.
 
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
@@ -22,7 +22,7 @@ from articles.api.errors import ApiError, Error
 from articles.api.pagination import iso_8601_only
 from articles.api.read import SLUG, PageQuery, _next_url
 from articles.edge import keys as edge_keys
-from articles.models import Article
+from articles.models import Article, LiveUpdate
 from articles.syndication import ninjs
 
 router = Router(tags=["ninjs"])
@@ -76,7 +76,15 @@ def syndicated():
 
 def _for_items(articles):
     """With everything an item says, in a fixed number of queries."""
-    return articles.for_page().prefetch_related("tags", "corrections")
+    return articles.for_page().prefetch_related(
+        "tags",
+        "corrections",
+        Prefetch(
+            "live_updates",
+            queryset=LiveUpdate.objects.public().for_page(),
+            to_attr="public_live_updates",
+        ),
+    )
 
 
 def _context(request) -> ninjs.Context:

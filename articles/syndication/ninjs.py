@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.body import inline_photos, render_body
-from articles.models import Article, Photo
+from articles.models import Article, LiveUpdate, Photo
 from articles.photos.renditions import ENCODINGS
 from articles.site.addresses import permanent_id
 
@@ -53,12 +53,18 @@ class Context:
         return permanent_id(article, urlsplit(self.absolute("/")).hostname)
 
     def read_photos(self, articles) -> None:
-        wanted = {
-            use.photo_id
+        bodies = [
+            text
             for article in articles
             if not article.is_taken_down
-            for use in inline_photos(article.body)
-        } - set(self.library)
+            for text in [
+                article.body,
+                *(update.body for update in public_updates(article)),
+            ]
+        ]
+        wanted = {use.photo_id for text in bodies for use in inline_photos(text)} - set(
+            self.library
+        )
         if wanted:
             self.library |= Photo.objects.select_related("credit").in_bulk(wanted)
 
@@ -242,6 +248,79 @@ def photos(article: Article, context: Context) -> dict:
     return {"associations": found} if found else {}
 
 
+def public_updates(article: Article) -> list[LiveUpdate]:
+    """The live updates readers see, newest first (read with the feed's page
+    where `_for_items` prefetched them)."""
+    if not article.has_live_coverage:
+        return []
+    if getattr(article, "public_live_updates", None) is None:
+        article.public_live_updates = list(article.live_updates.public().for_page())
+    return article.public_live_updates
+
+
+def live_updates(article: Article, context: Context) -> dict:
+    """Each update of live coverage as an associated text item, newest first,
+    named `update-<id>` (ninjs 2.2 keeps the name but not `rel`), with its own
+    permalink on the article page; the coverage's times in `descriptions`."""
+    if not article.has_live_coverage:
+        return {}
+    page = context.absolute(article.get_absolute_url())
+    found = []
+    for update in public_updates(article):
+        association = {
+            "name": f"update-{update.pk}",
+            "rel": "liveUpdate",
+            "uri": f"{page}#update-{update.pk}",
+            "type": "text",
+            "representationType": "full",
+            "firstCreated": _time(update.published_at),
+            "versionCreated": _time(update.edited_at or update.published_at),
+            "bodies": [
+                {
+                    "role": "main",
+                    "contentType": "text/html",
+                    "value": with_absolute_addresses(
+                        str(render_body(update.body, context.library)),
+                        context.absolute,
+                    ),
+                }
+            ],
+        }
+        if update.headline:
+            association["headlines"] = [{"role": "main", "value": update.headline}]
+        authors = list(update.authors.all())
+        if authors:
+            association["by"] = _joined([author.name for author in authors])
+            association["people"] = [
+                {
+                    "name": author.name,
+                    "rel": "author",
+                    "uri": context.absolute(author.get_absolute_url()),
+                    "literal": author.slug,
+                }
+                for author in authors
+            ]
+        kinds = [
+            {"role": role, "contentType": "text/plain", "value": label}
+            for role, label, flag in (
+                ("key-event", "Key event", update.is_key_event),
+                ("pinned", "Pinned at the top", update.is_pinned),
+            )
+            if flag
+        ]
+        if kinds:
+            association["descriptions"] = kinds
+        found.append(association)
+    coverage = f"Live coverage from {_time(article.coverage_start_at)}"
+    if article.coverage_end_at is not None:
+        coverage += f" to {_time(article.coverage_end_at)}"
+    description = {"role": "live-coverage", "contentType": "text/plain"}
+    result: dict = {"descriptions": [{**description, "value": coverage}]}
+    if found:
+        result["associations"] = found
+    return result
+
+
 # Each part adds properties to the item, in this order.
 PARTS = (
     identity,
@@ -252,6 +331,7 @@ PARTS = (
     subjects,
     corrections,
     photos,
+    live_updates,
 )
 
 
