@@ -8,6 +8,39 @@ from django.core.management import call_command
 from tests.chromium import browser  # noqa: F401  (one for the whole session)
 from tests.factories import jpeg_bytes, make_author, make_role_user
 
+# The role groups and their permissions as the migrations made them, read once
+# the test database exists: a test that really commits ends with a flush of
+# every table, and the groups (made by migrations) do not come back with it.
+ROLE_GRANTS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            ROLE_GRANTS[group.name] = [
+                (permission.content_type.app_label, permission.codename)
+                for permission in group.permissions.all()
+            ]
+
+
+@pytest.fixture
+def roles():
+    """The role groups back as the migrations made them, for tests that run
+    after a flush (browser tests with a live server)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for name, grants in ROLE_GRANTS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created and grants:
+            wanted = Q()
+            for app_label, codename in grants:
+                wanted |= Q(content_type__app_label=app_label, codename=codename)
+            group.permissions.set(Permission.objects.filter(wanted))
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):

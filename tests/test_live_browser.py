@@ -17,8 +17,8 @@ from articles.site import live
 from tests.factories import make_article, make_credit, make_photo, make_role_user
 from tests.test_browser import serve_media
 
-# The roles (groups) come from a migration: kept across the flush of each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The roles (groups) come from migrations: made again after an earlier flush.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
 
 POLL_SECONDS = 1
 UPDATES = 20

@@ -148,12 +148,33 @@
     name();
   };
 
+  // Django's autocomplete pickers are drawn by select2, whose box is named by
+  // the choice shown in it: an empty one gets its field's label, for screen
+  // readers.
+  const namedPickers = (form) => {
+    const name = () => {
+      for (const box of form.querySelectorAll(".select2-selection[role=combobox]")) {
+        if (box.hasAttribute("aria-label")) continue;
+        const select = box.closest(".select2")?.previousElementSibling;
+        const label = select && form.querySelector(`label[for="${select.id}"]`);
+        if (!label) continue;
+        const text = label.textContent.replace(/:$/, "").trim();
+        box.setAttribute("aria-label", text);
+        const shown = box.querySelector("[role=textbox]");
+        if (shown && !shown.hasAttribute("aria-label")) shown.setAttribute("aria-label", text);
+      }
+    };
+    new MutationObserver(name).observe(form, {childList: true, subtree: true});
+    name();
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
     copyButtons();
     const form = document.getElementById("article_form");
     if (!form) return;
     heroText(form);
     namedBody(form);
+    namedPickers(form);
     characterCounts(form);
     bodyCount(form);
     followingSlug(form);
