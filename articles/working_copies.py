@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles.models import Article, OpenedVersion, Presence, WorkingCopy
 from articles.workflow import ArticleContent, proposed_content
+from articles.workflow.content import FORM_FIELDS
 from articles.workflow.merging import content_opened_at, field_label
 
 # What the change page's heartbeat (working-copy.js) and presence promise:
@@ -31,19 +32,7 @@ HEARTBEAT_SECONDS = 10
 PRESENCE_SECONDS = 40
 
 # The form's inputs a working copy keeps, as typed.
-AUTOSAVED_FIELDS = (
-    "headline",
-    "slug",
-    "section",
-    "standfirst",
-    "body",
-    "hero_photo",
-    "hero_caption",
-    "hero_alt_text",
-    "tags",
-    "seo_title",
-    "seo_description",
-)
+AUTOSAVED_FIELDS = FORM_FIELDS
 
 
 def max_age() -> timedelta:
@@ -113,7 +102,7 @@ def _says(content: ArticleContent, name: str, typed) -> bool:
     value = getattr(content, name)
     if name == "tags":
         return {t.lower() for t in typed} == {t.lower() for t in value}
-    if name in {"section", "hero_photo"}:
+    if name in {"section", "hero_photo", "follows"}:
         return str(typed or "") == str(value or "")
     return _plain(typed) == _plain(value)
 

@@ -59,6 +59,15 @@ def test_autosave_keeps_what_was_typed_and_reopening_offers_it(client, editor):
     assert "Your unsaved work is back in the form" in restored.content.decode()
 
 
+def test_autosave_keeps_the_story_a_draft_follows(client, editor):
+    earlier = make_article(headline="Dams hold")
+    article = make_article(status=Status.DRAFT, headline="Floods")
+    client.force_login(editor)
+    autosave(client, article, follows=str(earlier.pk))
+    restored = client.get(change_url(article) + "?restore=1")
+    assert str(restored.context["adminform"].form.initial["follows"]) == str(earlier.pk)
+
+
 def test_the_offer_says_what_others_saved_since(client, editor):
     article = make_article(status=Status.DRAFT, headline="Floods", standfirst="S")
     other = make_role_user("Editor", "other")

@@ -16,6 +16,7 @@ from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.merging import merge_or_refuse, with_choices
 from articles.models import Article, Byline, PendingChange, RelatedLink
 from articles.workflow import ArticleContent
+from articles.workflow.content import FORM_FIELDS
 from articles.workflow.merging import keep_opened_version
 
 # Live character counts on the article form: field -> (guide, what the guide is for).
@@ -34,20 +35,7 @@ WRITING_GUIDES = {
     "seo_description": (155, "Search results show about 155 characters."),
 }
 
-CONTENT_FIELDS = [
-    "headline",
-    "slug",
-    "section",
-    "standfirst",
-    "body",
-    "hero_photo",
-    "hero_caption",
-    "hero_alt_text",
-    "tags",
-    "seo_title",
-    "seo_description",
-    "follows",
-]
+CONTENT_FIELDS = list(FORM_FIELDS)
 
 
 @dataclass(frozen=True)

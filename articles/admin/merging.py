@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article, Section
 from articles.sanitize import sanitize_html
 from articles.workflow import ArticleContent
+from articles.workflow.content import FORM_FIELDS
 from articles.workflow.merging import (
     TEXT_FIELDS,
     Merge,
@@ -34,21 +35,6 @@ CHOICE = "merge_{}"
 MERGE_BASE = "merge_base"
 INLINE_FIELDS = ("authors", "related")
 MINE, THEIRS, BOTH = "mine", "theirs", "both"
-# Fields the form shows as inputs (bylines and pinned stories are inlines,
-# merged when the article is saved).
-FORM_FIELDS = (
-    "headline",
-    "slug",
-    "section",
-    "standfirst",
-    "body",
-    "hero_photo",
-    "hero_caption",
-    "hero_alt_text",
-    "tags",
-    "seo_title",
-    "seo_description",
-)
 
 
 @dataclass
@@ -154,6 +140,9 @@ def _shown(name: str, value) -> str | SafeString:
         return str(Section.objects.filter(pk=value).first() or "—")
     if name == "hero_photo":
         return f"Photo #{value}" if value else "No photo"
+    if name == "follows":
+        earlier = Article.objects.filter(pk=value).first() if value else None
+        return earlier.headline if earlier else "—"
     return value or "—"
 
 

@@ -48,6 +48,25 @@ LABELS = {
 LONGEST_CHAIN = 100
 
 
+# What the article form shows as inputs, one per field of `ArticleContent`
+# (bylines and pinned stories are rows of their own): what the form edits,
+# what a save from an older version is merged on, what autosave keeps.
+FORM_FIELDS = (
+    "headline",
+    "slug",
+    "section",
+    "standfirst",
+    "body",
+    "hero_photo",
+    "hero_caption",
+    "hero_alt_text",
+    "tags",
+    "seo_title",
+    "seo_description",
+    "follows",
+)
+
+
 @dataclass
 class ArticleContent:
     headline: str
