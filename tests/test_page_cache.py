@@ -450,6 +450,44 @@ def test_new_section_shows_in_the_kept_navigation(
     assert ">Weather</a>" in read(client, article.get_absolute_url())
 
 
+def test_an_article_keeps_its_rendered_parts_until_a_change_readers_see(
+    client, editor, committed, fragments_only
+):
+    article = make_article(
+        headline="Harbour reopens", body="<p>Ships are back.</p>", tags=["Ports"]
+    )
+    url = article.get_absolute_url()
+    first = client.get(url)
+    Article.objects.filter(pk=article.pk).update(body="<p>Changed without a signal</p>")
+    kept = client.get(url)
+    assert "Ships are back." in kept.content.decode()
+    assert kept["Surrogate-Key"] == first["Surrogate-Key"]
+    content = workflow.ArticleContent.of(Article.objects.get(pk=article.pk))
+    content.body = "<p>Cranes are back too.</p>"
+    with committed():
+        workflow.edit(article, content, by=editor)
+        workflow.publish_changes(article, by=editor)
+    assert "Cranes are back too." in read(client, url)
+
+
+def test_a_preview_renders_afresh_and_readers_keep_the_published_parts(
+    client, editor, committed, fragments_only
+):
+    article = make_article(headline="Mayor resigns", standfirst="First version.")
+    url = article.get_absolute_url()
+    assert "First version." in read(client, url)
+    content = workflow.ArticleContent.of(article)
+    content.standfirst = "Pending version."
+    with committed():
+        workflow.edit(article, content, by=editor)
+    client.force_login(editor)
+    preview = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assert "Pending version." in preview.content.decode()
+    client.logout()
+    page = read(client, url)
+    assert "First version." in page and "Pending version." not in page
+
+
 # Who gets cached pages ------------------------------------------------------------
 
 
@@ -622,9 +660,10 @@ PAGE_QUERIES = {
     # hits with snippets (a last page: no count); cards; bylines
     "/search/?q=harbour": (3, 3),
 }
-# The article with its section, photo and credit; bylines; tags; then the related
-# stories: pinned, tag weights, ranking, their cards.
-ARTICLE_PAGE_QUERIES = (7, 3)
+# The article's row, to decide whether the reader may see it; the article with
+# its section, photo and credit; bylines; tags; then the related stories: pinned,
+# tag weights, ranking, their cards. Once its parts are kept: the row alone.
+ARTICLE_PAGE_QUERIES = (8, 1)
 NAVIGATION_QUERIES = 1  # the sections, once per generation
 
 

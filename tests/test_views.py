@@ -23,10 +23,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The article with its section, photo and credit; bylines; tags; corrections;
-# navigation; pinned related stories; tag weights; candidate ranking; candidate
-# articles.
-ARTICLE_PAGE_QUERIES = 8
+# The article's row, to decide whether the reader may see it; then, to render its
+# parts: the article with its section, photo and credit; bylines; tags;
+# corrections; navigation; pinned related stories; tag weights; candidate
+# ranking; candidate articles. Once its parts are kept, only the row is read
+# (tests/test_page_cache.py).
+ARTICLE_PAGE_QUERIES = 9
 
 
 @pytest.fixture

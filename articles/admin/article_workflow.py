@@ -21,7 +21,7 @@ from articles.admin.article_integrity import integrity_context
 from articles.admin.lookups import viewable_article
 from articles.models import Article, ArticleEvent, Photo
 from articles.sanitize import PHOTO_ID
-from articles.site.views import render_article
+from articles.site.article_page import render_article
 from articles.workflow.comments import EVENT_ACTIONS
 
 Action = ArticleEvent.Action

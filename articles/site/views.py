@@ -2,22 +2,18 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.safestring import SafeString
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import search, workflow
-from articles.body import photo_ids, render_body
-from articles.cache.fragments import remember
+from articles import search
 from articles.edge import keys
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
-from articles.related import related_articles
-from articles.site import home, live
+from articles.site import home
+from articles.site.article_page import render_article
 from articles.site.feeds.views import alternates
 from articles.site.listing import NewestFirst, count_tagged, newest_tagged_ids
 from articles.site.preview import article_for_token
@@ -145,7 +141,7 @@ class ArticleDetailView(LiveArticleMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return super().get_queryset().for_page()
+        return super().get_queryset().select_related("section")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -181,71 +177,6 @@ def gone(request):
     response = TemplateResponse(request, "articles/gone.html", status=410)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def render_article(request, article: Article, *, preview: bool = False):
-    """The article page as readers see it; a preview shows pending changes too.
-
-    A preview reads the pending changes and writes nothing; it is marked
-    never-cache and noindex.
-    """
-    if not preview:
-        keys.shows(keys.article(article.pk))
-        # The thread's other pages: a change to any of them changes this one.
-        keys.shows(*(keys.article(story.pk) for story in article.thread.stories))
-        shown_photos = [article.hero_photo_id, *photo_ids(article.body)]
-        keys.shows(*(keys.photo(pk) for pk in shown_photos if pk))
-        return _article_response(request, article, preview=False)
-    response = _article_response(request, workflow.preview(article), preview=True)
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _article_response(request, article: Article, *, preview: bool):
-    tags = article.sorted_tags
-    coverage = live.coverage_of(article) if article.has_live_coverage else None
-    if coverage and not preview:
-        keys.shows(*(keys.photo(p.pk) for u in coverage.updates for p in u.photos))
-    context = {
-        "coverage": coverage,
-        "poll_seconds": live.POLL_SECONDS,
-        "article": article,
-        "object": article,
-        "body": render_body(article.body),
-        "tags": tags,
-        "related_stories": _related_stories(article, tags, preview=preview),
-        "current_section": article.section.slug,
-        "preview": preview,
-        "is_live": article.is_live(),
-    }
-    return TemplateResponse(request, "articles/article_detail.html", context)
-
-
-def _related_stories(article: Article, tags: list[Tag], *, preview: bool) -> SafeString:
-    """The "Related stories" list, rendered. Readers' copy is kept for the
-    content generation (`articles.cache.fragments`): it changes only when
-    content readers see does, and its choice is the costliest part of the page.
-    The page names each story on it, kept or not, so that a change of one of
-    them purges this page at the edge too."""
-
-    def render() -> tuple[str, list[int]]:
-        # Newer stories of the thread first: readers of an older story are
-        # pointed to how it went on.
-        newer = article.thread.newer
-        related = related_articles(article, tags=tags)
-        related = newer + [story for story in related if story not in newer]
-        related = related[: max(len(newer), settings.NEWSROOM_RELATED_COUNT)]
-        html = render_to_string(
-            "articles/includes/related_articles.html", {"related": related}
-        )
-        return html, [story.pk for story in related]
-
-    if preview:
-        return SafeString(render()[0])
-    html, shown = remember(f"related-list:{article.pk}", render)
-    keys.shows(*(keys.article(pk) for pk in shown))
-    return SafeString(html)
 
 
 def shared_preview(request, token):
