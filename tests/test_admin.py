@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 from tests.factories import (
     make_article,
@@ -183,6 +187,45 @@ def test_article_change_page_explains_automatic_candidates(admin_client):
     ).content.decode()
     table = html[html.index('class="related-candidates"') :]
     assert "Also Changsha" in table and "<td>Changsha</td>" in table
+
+
+def test_sorting_by_publish_time_keeps_undated_drafts_last_when_newest_first(
+    admin_client,
+):
+    now = timezone.now()
+    make_article(headline="Older story", publish_at=now - timedelta(days=2))
+    make_article(headline="Newer story", publish_at=now - timedelta(days=1))
+    make_article(headline="Undated draft", status=Article.Status.DRAFT, publish_at=None)
+    url = reverse("admin:articles_article_changelist")
+
+    def order(sort: str) -> list[str]:
+        html = admin_client.get(f"{url}?o={sort}").content.decode()
+        names = ["Older story", "Newer story", "Undated draft"]
+        return sorted(names, key=html.index)
+
+    assert order("-4") == ["Newer story", "Older story", "Undated draft"]
+    assert order("4") == ["Undated draft", "Older story", "Newer story"]
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_kept_candidates_follow_a_saved_change_of_tags(admin_client, admin_user):
+    article = make_article(
+        headline="Changsha robots", status=Article.Status.DRAFT, tags=["Changsha"]
+    )
+    make_article(headline="Also Changsha", tags=["Changsha"])
+    make_article(headline="Beijing weather", tags=["Beijing"])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+
+    def candidates() -> str:
+        html = admin_client.get(url).content.decode()
+        return html[html.index('class="related-candidates"') :]
+
+    assert "Also Changsha" in candidates()
+    content = workflow.ArticleContent.of(article)
+    content.tags = ["Beijing"]
+    workflow.edit(article, content, by=admin_user)
+    kept = candidates()
+    assert "Beijing weather" in kept and "Also Changsha" not in kept
 
 
 def test_editor_pins_and_excludes_candidates(admin_client, client):

@@ -15,7 +15,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from articles.admin.autocomplete import SafeAutocomplete
 from articles.admin.listing import selection_box
 from articles.admin.photos import NO_RENDITIONS, HeroPhotoLicenceFilter, licence_note
 from articles.admin.revisions import NOT_COMPARED, RevisionsAdmin
+from articles.cache.fragments import remember
 from articles.models import (
     Article,
     ArticleEvent,
@@ -238,13 +239,15 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         if request.user.has_perm("articles.edit_any_article"):
             return articles
         user = request.user
-        # Ids rather than a join (no DISTINCT over every column of the archive),
-        # each set read along its own index.
-        created = Article.objects.filter(created_by=user).order_by().values("pk")
-        bylined = (
-            Byline.objects.filter(author__user=user).order_by().values("article_id")
+        # The writer's own stories, read first along their indexes: a few
+        # hundred ids, from which the list, its filters and a search start,
+        # rather than from the archive (no join, so no DISTINCT either).
+        created = Article.objects.filter(created_by=user).order_by()
+        bylined = Byline.objects.filter(author__user=user).order_by()
+        own = created.values_list("pk", flat=True).union(
+            bylined.values_list("article_id", flat=True)
         )
-        return articles.filter(pk__in=created.union(bylined))
+        return articles.filter(pk__in=list(own))
 
     def get_object(self, request, object_id, from_field=None):
         """The change page's article with its hero photo and credit, whose status
@@ -264,25 +267,36 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
         return super().get_paginator(request, queryset, per_page, *args, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
-        """Headline and standfirst, or a byline or tag naming every word: bylines
-        and tags are looked up in their own small tables first, so the archive is
-        read once, with no join to de-duplicate."""
+        """Articles whose headline, standfirst, byline or tags name every word.
+
+        The bylines and tags that name a word are looked up first in their own
+        small tables, so the database knows how many stories they bring (a
+        word every byline holds brings the whole archive, to be read along
+        the list's order; a rare one, a few, read along their index)."""
         words = search_term.split()
         if not words:
             return queryset, False
         for word in words:
-            authors = Author.objects.filter(name__icontains=word).values("pk")
-            tags = Tag.objects.filter(name__icontains=word).values("pk")
-            queryset = queryset.filter(
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(pk__in=Byline.objects.filter(author__in=authors).values("article"))
-                | Q(
-                    pk__in=TaggedItem.objects.filter(
-                        tag__in=tags, content_type=article_type()
-                    ).values("object_id")
-                )
+            found = Q(headline__icontains=word) | Q(standfirst__icontains=word)
+            authors = list(
+                Author.objects.filter(name__icontains=word).values_list("pk", flat=True)
             )
+            if authors:
+                found |= Exists(
+                    Byline.objects.filter(article=OuterRef("pk"), author__in=authors)
+                )
+            tags = list(
+                Tag.objects.filter(name__icontains=word).values_list("pk", flat=True)
+            )
+            if tags:
+                found |= Exists(
+                    TaggedItem.objects.filter(
+                        object_id=OuterRef("pk"),
+                        content_type=article_type(),
+                        tag__in=tags,
+                    )
+                )
+            queryset = queryset.filter(found)
         return queryset, False
 
     def has_view_permission(self, request, obj=None):
@@ -442,7 +456,13 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
 
     @admin.display(description="Automatic candidates")
     def automatic_related(self, article):
-        return related.candidates_panel(article)
+        # Ranked across the archive, the costliest part of the page: kept until
+        # the article is saved (a new version) or the content readers see
+        # changes (a new generation), either of which can change the ranking.
+        return remember(
+            f"related-candidates:{article.pk}:{article.version}",
+            lambda: related.candidates_panel(article),
+        )
 
     # Saving ----------------------------------------------------------------------
     # An article's row, bylines and pinned stories are one change, written by the
@@ -616,7 +636,11 @@ class ArticleAdmin(SafeAutocomplete, AnnouncesDeletions, RevisionsAdmin):
             "; ".join(article.imported_rule_breaks),
         )
 
-    @admin.display(description="Publish at", ordering="publish_at")
+    # Undated drafts last when newest come first, as the list's own order and
+    # its index have them.
+    @admin.display(
+        description="Publish at", ordering=F("publish_at").asc(nulls_first=True)
+    )
     def publish_time(self, article):
         return local_time(article.publish_at)
 
