@@ -42,9 +42,12 @@ PORT = int(os.environ.get("BENCH_PORT", "18410"))
 # gunicorn.conf.py's default, the production shape: workers waiting on the
 # database or Redis leave the processors to the others.
 WORKERS = multiprocessing.cpu_count() * 2 + 1
-TARGETS = {"b": 0.9, "c": 0.3, "d": 0.2}
+TARGETS = {"b": 0.9, "d": 0.2}
 # (f) is measured against (g), the web server's ceiling, not against (a).
 EDGE_TARGET = 0.8
+# (c) against (3), the least an uncached article page can do here: its row read
+# through the ORM and rendered in the page shell.
+UNCACHED_TARGET = 0.6
 ROUNDS = 2
 LABELS = {
     "a": "(a) minimal Django view, no database",
@@ -57,9 +60,9 @@ LABELS = {
 }
 # What bounds (c): the least an uncached article page can do (bench/ceiling.py).
 FLOOR_LABELS = {
-    "orm": "the article's row read through the ORM, nothing rendered",
-    "sql": "the same row read by hand-written SQL, nothing rendered",
-    "shell": "the ORM read, rendered in the site's page shell",
+    "orm": "(1) the article's row read through the ORM, nothing rendered",
+    "sql": "(2) the same row read by hand-written SQL, nothing rendered",
+    "shell": "(3) the ORM read, rendered in the site's page shell",
 }
 
 
@@ -402,6 +405,10 @@ def format_report(vendor: str, args, results: list) -> str:
             verdict = (
                 f"≥ {target} {'met' if ratio >= target else 'MISSED'}" if target else ""
             )
+            if key == "c":
+                to_shell = row["rps"] / core["shell"]["rps"]
+                met = "met" if to_shell >= UNCACHED_TARGET else "MISSED"
+                verdict = f"{to_shell:.3f} of (3): ≥ {UNCACHED_TARGET} {met}"
             if key == "f":
                 to_g = row["rps"] / core["g"]["rps"]
                 met = "met" if to_g >= EDGE_TARGET else "MISSED"
