@@ -8,6 +8,8 @@ Playwright never downloads a browser here; it launches the system's Chromium
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,31 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def live_server_settles(request):
+    """A test served by the live server ends once the server has answered the
+    browser's last requests (an autosave, a page's goodbye, a request cut off by
+    a closing tab): the database is cleared after each such test, and a request
+    still at work would hold locks the clearing waits on, or write into the next
+    test's database."""
+    yield
+    if "live_server" in request.fixturenames:
+        wait_until_requests_are_answered()
+
+
+def wait_until_requests_are_answered(quiet=0.3, longest=30.0) -> None:
+    """Wait until no request has been at work for `quiet` seconds; a request a
+    closing page sent may reach the server a moment later."""
+    deadline = time.monotonic() + longest
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if any(
+            thread.name.endswith("(process_request_thread)")
+            for thread in threading.enumerate()
+        ):
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet:
+            return
+        time.sleep(0.02)

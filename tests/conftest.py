@@ -5,7 +5,10 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 
-from tests.chromium import browser  # noqa: F401  (one for the whole session)
+from tests.chromium import (  # noqa: F401  (one browser for the whole session)
+    browser,
+    live_server_settles,
+)
 from tests.factories import jpeg_bytes, make_author, make_role_user
 
 # The role groups and their permissions as the migrations made them, read once
