@@ -24,11 +24,16 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
-                body = self.rfile.read(length).decode()
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The sender stopped mid-request (a killed process): nothing
+                    # arrived, as any web server would see it.
+                    self.close_connection = True
+                    return
                 receiver.requests.append(
                     {
                         "headers": dict(self.headers.items()),
-                        "body": body,
+                        "body": body.decode(),
                         "path": self.path,
                     }
                 )
