@@ -62,6 +62,10 @@ def twice(edge, path: str):
     edge.get(path)
     answer = edge.get(path)
     assert answer.edge == "hit", (path, answer.status, answer.headers)
+    # The edge keeps the keys and its lifetime to itself.
+    assert not {"surrogate-key", "surrogate-control", "xkey"} & {
+        name.lower() for name in answer.headers
+    }, answer.headers
     return answer
 
 

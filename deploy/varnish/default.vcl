@@ -99,6 +99,9 @@ sub vcl_deliver {
     } else {
         set resp.http.X-Edge = "miss";
     }
+    # The keys and the edge's lifetime are for the edge, not for readers.
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
+    unset resp.http.Cache-Tag;
     unset resp.http.Surrogate-Control;
 }
