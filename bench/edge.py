@@ -32,12 +32,25 @@ def _wait(url: str, what: str) -> None:
     raise RuntimeError(f"{what} did not answer at {url}")
 
 
+# Varnish doing nothing but keep and serve what the site sends: what Varnish
+# itself costs here, beside what the site's VCL adds.
+EMPTY_VCL = """\
+vcl 4.1;
+backend site { .host = "127.0.0.1"; .port = "8000"; }
+sub vcl_recv { return (hash); }
+sub vcl_backend_response { set beresp.ttl = 1h; return (deliver); }
+"""
+
+
 @contextlib.contextmanager
-def varnish(backend_port: int, port: int, start):
-    """varnishd on `port` in front of 127.0.0.1:`backend_port`; `start` is the
-    benchmark's process starter (same scheduling as the servers)."""
+def varnish(backend_port: int, port: int, start, vcl: str | None = None):
+    """varnishd on `port` in front of 127.0.0.1:`backend_port` with the site's
+    VCL, or `vcl`; `start` is the benchmark's process starter (same scheduling
+    as the servers)."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-varnish-"))
-    vcl = VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";')
+    vcl = (vcl or VCL.read_text()).replace(
+        '.port = "8000";', f'.port = "{backend_port}";'
+    )
     (workdir / "default.vcl").write_text(vcl)
     process = start(
         [_binary("varnishd"), "-F", "-j", "none", "-n", str(workdir / "instance")]

@@ -16,7 +16,8 @@ in front of (b)'s server, (g) nginx serving the same pages' bytes from files (th
 web server's ceiling here); each as a ratio to (a), (f) also to (g); in the same
 rounds, what bounds (c):
 the article's own row read through the ORM or by hand-written SQL with nothing
-rendered, and the ORM read rendered in the page shell; then every page type,
+rendered, and the ORM read rendered in the page shell; what bounds (f): the same
+pages through Varnish with an empty VCL; then every page type,
 uncached, with its p50 and query count. Tables are written to
 bench-results/serve-<database>.md.
 """
@@ -63,6 +64,10 @@ FLOOR_LABELS = {
     "orm": "(1) the article's row read through the ORM, nothing rendered",
     "sql": "(2) the same row read by hand-written SQL, nothing rendered",
     "shell": "(3) the ORM read, rendered in the site's page shell",
+}
+# What bounds (f): Varnish itself, with nothing in its VCL.
+EDGE_FLOOR_LABELS = {
+    "bare": "(4) the same pages through Varnish with an empty VCL",
 }
 
 
@@ -267,6 +272,9 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
         off = servers.enter_context(gunicorn(off_env, PORT))
         on = servers.enter_context(gunicorn(on_env, PORT + 1))
         varnish = servers.enter_context(edge.varnish(PORT + 1, PORT + 2, start))
+        bare = servers.enter_context(
+            edge.varnish(PORT + 1, PORT + 4, start, vcl=edge.EMPTY_VCL)
+        )
         files = {path: fetch(on + path)[2] for path in article}
         nginx = servers.enter_context(edge.nginx(files, PORT + 3, start))
         size = len(fetch(off + article[0])[2])
@@ -277,6 +285,7 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
         for path in article:
             fetch(on + path)
             fetch(varnish + path)
+            fetch(bare + path)
             fetch(off + path)
         etag = fetch(on + article[0])[1]["ETag"]
         assert fetch(on + article[0], {"If-None-Match": etag})[0] == 304
@@ -290,6 +299,7 @@ def measure(database_url: str, pages: dict, seconds: int, connections: int) -> t
             ),
             "f": lambda s: wrk(varnish, s, connections, article),
             "g": lambda s: wrk(nginx, s, connections, article),
+            "bare": lambda s: wrk(bare, s, connections, article),
             **{
                 key: lambda s, paths=paths: wrk(off, s, connections, paths)
                 for key, paths in floor_paths(article, size).items()
@@ -433,6 +443,20 @@ def format_report(vendor: str, args, results: list) -> str:
             lines.append(
                 f"| {label} | {row['rps']:.0f} | {row['p50']:.2f} ms "
                 f"| {row['rps'] / core['a']['rps']:.3f} | {row['errors']} |"
+            )
+        lines += [
+            "",
+            "What bounds (f), in the same rounds: Varnish itself on this machine",
+            "",
+            "| what | req/s | p50 | ratio to (g) | (f) to it | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for key, label in EDGE_FLOOR_LABELS.items():
+            row = core[key]
+            lines.append(
+                f"| {label} | {row['rps']:.0f} | {row['p50']:.2f} ms "
+                f"| {row['rps'] / core['g']['rps']:.3f} "
+                f"| {core['f']['rps'] / row['rps']:.3f} | {row['errors']} |"
             )
         lines.append("")
     sizes = [f"{size:,}" for size, *_ in results]
