@@ -12,8 +12,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
+from reversion.models import Version
+from taggit.models import Tag
 
 from articles import workflow
+from articles.photos.storage import save_photo
 from articles.site.preview import share_url
 from tests.edge_server import Varnish
 from tests.factories import (
@@ -159,6 +162,95 @@ def test_each_kind_of_change_reaches_readers_through_the_edge_and_nothing_else_g
     workflow.take_down(story, by=editor, reason="Court order")
     assert edge.get(story.get_absolute_url()).status == 410
     assert not shows(edge, "/ports/", "Harbour reopens")
+    untouched_stay_hits()
+
+
+def test_restores_retags_merges_sections_and_licence_ends_reach_readers_at_the_edge(
+    edge,
+):
+    editor = editor_who_takes_down()
+    admin = make_user(is_staff=True, is_superuser=True)
+    ports = make_section(name="Ports", slug="ports")
+    weather = make_section(name="Weather", slug="weather")
+    story = ready_story(headline="Harbour reopens", section=ports)
+    make_article(headline="Container rates", tags=["shipping lines"])
+    untouched = make_article(headline="Sunny", section=weather, tags=["forecasts"])
+    workflow.publish(story, by=editor)
+    page = story.get_absolute_url()
+    control = [untouched.get_absolute_url(), "/weather/"]
+
+    def publish_edited(**changes):
+        story.refresh_from_db()
+        content = dataclasses.replace(workflow.ArticleContent.of(story), **changes)
+        workflow.edit(story, content, by=editor)
+        workflow.publish_changes(story, by=editor)
+
+    def untouched_stay_hits():
+        for path in control:
+            assert edge.get(path).edge == "hit", path
+
+    # A revision restored, then published.
+    publish_edited(headline="Harbour closes")
+    for path in [page, "/ports/", *control]:
+        twice(edge, path)
+    story.refresh_from_db()
+    original = next(
+        revision
+        for revision in Version.objects.get_for_object(story)
+        if revision.field_dict["headline"] == "Harbour reopens"
+    )
+    workflow.restore(story, original, by=editor, version=story.version)
+    workflow.publish_changes(story, by=editor)
+    assert shows(edge, page, "Harbour reopens")
+    assert not shows(edge, "/ports/", "Harbour closes")
+    untouched_stay_hits()
+
+    # Retagged: off one tag's page, onto another's.
+    twice(edge, "/tags/ports/")
+    twice(edge, "/tags/shipping-lines/")
+    publish_edited(tags=["shipping"])
+    assert edge.get("/tags/ports/").status == 404
+    assert shows(edge, "/tags/shipping/", "Harbour reopens")
+    untouched_stay_hits()
+
+    # Two tags merged: the article shows the kept one, the other page moves.
+    twice(edge, page)
+    twice(edge, "/tags/shipping/")
+    workflow.merge_tags(
+        Tag.objects.filter(name__in=["shipping", "shipping lines"]),
+        into=Tag.objects.get(name="shipping lines"),
+        by=admin,
+    )
+    assert shows(edge, page, "shipping lines")
+    # The merged tag's page now leads to the kept one (urllib follows it).
+    assert shows(edge, "/tags/shipping/", "Container rates")
+    assert shows(edge, "/tags/shipping-lines/", "Harbour reopens")
+    untouched_stay_hits()
+
+    # A section renamed in the admin: every page's navigation names it.
+    twice(edge, page)
+    staff = Client()
+    staff.force_login(admin)
+    answer = staff.post(
+        f"/admin/articles/section/{ports.pk}/change/",
+        {
+            "name": "Ports and shipping",
+            "slug": "ports",
+            "description": "",
+            "position": 0,
+        },
+    )
+    assert answer.status_code == 302, answer
+    assert shows(edge, page, "Ports and shipping")
+    assert shows(edge, untouched.get_absolute_url(), "Ports and shipping")
+
+    # The hero's licence ended in the library: the picture leaves the page.
+    for path in [page, *control]:
+        twice(edge, path)
+    photo = story.hero_photo
+    photo.licence_expires_on = timezone.localdate() - timedelta(days=1)
+    save_photo(photo)
+    assert not shows(edge, page, '<figure class="hero">')
     untouched_stay_hits()
 
 
